@@ -1,0 +1,78 @@
+"""Prepare a genome FASTA: take a local file or a verified download, decompress, index."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import zlib
+from pathlib import Path
+
+from pyfaidx import Faidx, FastaIndexingError
+
+from .errors import InputError
+from .io import atomic_path, is_gzip
+
+FASTA_LETTERS = set(b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv-*.\n\r")
+
+
+def check_fasta_head(path: str | os.PathLike, probe_bytes: int = 1 << 20) -> None:
+    """Refuse a file whose first record is not FASTA (first line '>' then sequence letters)."""
+    with open(path, "rb") as handle:
+        head = handle.read(probe_bytes)
+    lines = head.lstrip().split(b"\n")
+    if not head.strip() or not lines[0].startswith(b">"):
+        raise InputError("not a FASTA file: the first line does not start with '>'", path=path,
+                         hint="give a genome FASTA (plain or gzipped)")
+    body = lines[1:-1] if len(head) == probe_bytes else lines[1:]
+    for number, line in enumerate(body, start=2):
+        if line.startswith(b">"):
+            continue
+        bad = set(line) - FASTA_LETTERS
+        if bad:
+            raise InputError(
+                f"not a FASTA file: sequence line holds {bytes(sorted(bad))[:10]!r}",
+                path=path, line=number, hint="give a genome FASTA (plain or gzipped)",
+            )
+
+
+def decompress_to(source: str | os.PathLike, dest: str | os.PathLike) -> None:
+    """Gunzip ``source`` to ``dest`` atomically; link a plain FASTA instead of copying it."""
+    if not is_gzip(source):
+        Path(dest).unlink(missing_ok=True)
+        os.symlink(Path(source).resolve(), dest)
+        return
+    with atomic_path(dest) as tmp:
+        try:
+            with gzip.open(source, "rb") as src, open(tmp, "wb") as out:
+                shutil.copyfileobj(src, out, 1 << 22)
+        except (OSError, EOFError, zlib.error) as error:
+            raise InputError(f"cannot decompress ({error})", path=source,
+                             hint="the gzip file is truncated or corrupt: replace it") from None
+
+
+def index_fasta(path: str | os.PathLike) -> Path:
+    """Write ``path.fai`` with pyfaidx; errors name the FASTA."""
+    try:
+        Faidx(str(path), rebuild=True).close()
+    except (FastaIndexingError, ValueError) as error:
+        Path(f"{path}.fai").unlink(missing_ok=True)
+        raise InputError(f"cannot index the FASTA: {error}", path=path,
+                         hint="lines of a record must have equal lengths; reformat it "
+                         "(e.g. seqkit seq -w 60)") from None
+    return Path(f"{path}.fai")
+
+
+def prepare_genome(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
+    """Decompress/copy a local genome to ``dest``, check it is FASTA and index it."""
+    source = Path(source)
+    if not source.exists():
+        raise InputError("genome file not found", path=source,
+                         hint="check genome path in the config")
+    decompress_to(source, dest)
+    try:
+        check_fasta_head(dest)
+        return index_fasta(dest)
+    except InputError as error:
+        Path(dest).unlink(missing_ok=True)
+        raise InputError(error.problem, path=source, hint=error.hint) from None

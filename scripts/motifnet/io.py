@@ -1,0 +1,62 @@
+"""Small file helpers: transparent gzip reading and atomic writes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from .errors import InputError
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def is_gzip(path: str | os.PathLike) -> bool:
+    """True if the file starts with the gzip magic bytes."""
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def open_text(path: str | os.PathLike) -> IO[str]:
+    """Open a text file for reading, gzipped or not."""
+    if not Path(path).exists():
+        raise InputError("file not found", path=path, hint="check the path in the config")
+    if is_gzip(path):
+        return gzip.open(path, "rt")
+    return open(path, "rt")
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it into place only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO[Any]]:
+    """Open a file for writing that appears at ``path`` only when the block succeeds."""
+    with atomic_path(path) as tmp:
+        with open(tmp, mode) as handle:
+            yield handle
+
+
+def write_json(path: str | os.PathLike, data: Any) -> None:
+    """Write indented JSON atomically."""
+    with atomic_write(path) as handle:
+        json.dump(data, handle, indent=2, sort_keys=False)
+        handle.write("\n")

@@ -1,0 +1,189 @@
+"""Turn a dataset's interval declaration into one labelled table of intervals.
+
+The config declares intervals either as one BED with label column(s) or one BED per class
+(see ``config/README.md``). Both end as the same table: ``id, chrom, start, end, strand,
+split, source`` plus a label matrix ``y`` of shape (N, K) and K class names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .bed import BedTable, read_bed
+from .errors import InputError
+
+TASKS = ("binary", "multilabel", "multiclass")
+BINARY_VALUES = {"0", "1"}
+
+
+@dataclass
+class LabelledIntervals:
+    """Intervals with a label matrix ``y`` (uint8, N x K) and the K class names."""
+
+    frame: pd.DataFrame
+    y: np.ndarray
+    classes: list[str]
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_one_type(table: BedTable, column: str) -> None:
+    """Refuse a label column that mixes numbers and names."""
+    values = table.labels[column]
+    numeric = values.map(_is_number)
+    if numeric.any() and not numeric.all():
+        minority = numeric if numeric.sum() < (~numeric).sum() else ~numeric
+        row = int(np.flatnonzero(minority.to_numpy())[0])
+        raise InputError(
+            f"label '{values.iloc[row]}' in column '{column}' mixes numeric and named labels",
+            path=table.path, line=int(table.frame["line"].iloc[row]),
+            hint="use either 0/1 or class names throughout the label column",
+        )
+
+
+def _binary_from_column(table: BedTable, positive: str | None) -> tuple[np.ndarray, str]:
+    column = table.label_names[0]
+    _check_one_type(table, column)
+    values = table.labels[column]
+    distinct = sorted(set(values))
+    if len(distinct) < 2:
+        raise InputError(
+            f"label column '{column}' holds one class only ({distinct[0]!r})",
+            path=table.path, hint="a binary task needs positive and negative intervals",
+        )
+    if set(distinct) <= BINARY_VALUES:
+        return (values == "1").to_numpy(np.uint8)[:, None], positive or column
+    if len(distinct) > 2:
+        raise InputError(
+            f"label column '{column}' holds {len(distinct)} classes {distinct[:5]} for a "
+            "binary task", path=table.path,
+            hint="set task: multiclass, or label the intervals 0/1",
+        )
+    if positive not in distinct:
+        raise InputError(
+            f"positive_class {positive!r} is not one of the labels {distinct}",
+            key="intervals.positive_class", hint="name the class that is labelled 1",
+        )
+    return (values == positive).to_numpy(np.uint8)[:, None], positive
+
+
+def _from_label_columns(table: BedTable, task: str, positive: str | None) -> LabelledIntervals:
+    if not table.label_names:
+        raise InputError("no label columns given", key="intervals.label_columns",
+                         hint="name the BED column(s) holding labels, or use intervals.classes")
+    if task == "binary":
+        if len(table.label_names) != 1:
+            raise InputError("a binary task takes one label column",
+                             key="intervals.label_columns", hint="set task: multilabel")
+        y, name = _binary_from_column(table, positive)
+        classes = [name]
+    elif task == "multilabel":
+        for column in table.label_names:
+            bad = ~table.labels[column].isin(BINARY_VALUES)
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(
+                    f"multi-label column '{column}' holds '{table.labels[column].iloc[row]}', "
+                    "not 0 or 1", path=table.path, line=int(table.frame["line"].iloc[row]),
+                    hint="multi-label columns hold 0 or 1",
+                )
+        y = (table.labels.to_numpy() == "1").astype(np.uint8)
+        classes = list(table.label_names)
+    else:
+        column = table.label_names[0]
+        _check_one_type(table, column)
+        classes = sorted(set(table.labels[column]))
+        if len(classes) < 2:
+            raise InputError(f"label column '{column}' holds one class only",
+                             path=table.path, hint="a classifier needs at least two classes")
+        index = {name: i for i, name in enumerate(classes)}
+        codes = table.labels[column].map(index).to_numpy()
+        y = np.eye(len(classes), dtype=np.uint8)[codes]
+    frame = table.frame.copy()
+    frame["split"] = table.split.to_numpy() if table.split is not None else ""
+    frame["source"] = [f"{table.path}:{line}" for line in frame["line"]]
+    return LabelledIntervals(frame, y, classes)
+
+
+def _from_class_files(classes: dict[str, str], task: str, positive: str | None,
+                      split_column: int | None) -> LabelledIntervals:
+    if len(classes) < 2 and task != "multilabel":
+        raise InputError("one class file only", key="intervals.classes",
+                         hint="give one BED per class, at least two")
+    names = list(classes)
+    tables = [read_bed(path, split_column=split_column) for path in classes.values()]
+    frames = []
+    for k, table in enumerate(tables):
+        frame = table.frame.copy()
+        frame["split"] = table.split.to_numpy() if table.split is not None else ""
+        frame["source"] = [f"{table.path}:{line}" for line in frame["line"]]
+        frame["class_index"] = k
+        frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True)
+    if task == "multilabel":
+        keys = ["chrom", "start", "end", "strand"]
+        grouped = frame.groupby(keys, sort=False)
+        first = grouped.head(1).reset_index(drop=True)
+        member = np.zeros((len(first), len(names)), dtype=np.uint8)
+        group_ids = grouped.ngroup().to_numpy()
+        order = pd.unique(group_ids)
+        position = {g: i for i, g in enumerate(order)}
+        rows = np.array([position[g] for g in group_ids])
+        member[rows, frame["class_index"].to_numpy()] = 1
+        return LabelledIntervals(first.drop(columns="class_index"), member, names)
+    if task == "binary":
+        positive = positive or names[0]
+        if positive not in names:
+            raise InputError(f"positive_class {positive!r} is not one of {names}",
+                             key="intervals.positive_class", hint="name one of the class files")
+        y = (frame["class_index"].to_numpy() == names.index(positive)).astype(np.uint8)[:, None]
+        return LabelledIntervals(frame.drop(columns="class_index"), y, [positive])
+    y = np.eye(len(names), dtype=np.uint8)[frame["class_index"].to_numpy()]
+    return LabelledIntervals(frame.drop(columns="class_index"), y, names)
+
+
+def _assign_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """Use BED names as ids where given, else coordinates; refuse duplicated names."""
+    named = frame["name"] != "."
+    duplicated = frame["name"].duplicated(keep="first") & named
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        first = int(np.flatnonzero((frame["name"] == frame["name"].iloc[row]).to_numpy())[0])
+        raise InputError(
+            f"interval name '{frame['name'].iloc[row]}' at {frame['source'].iloc[row]} "
+            f"repeats {frame['source'].iloc[first]}",
+            path=frame["source"].iloc[row].rsplit(":", 1)[0],
+            hint="names (BED column 4) are used as ids and must be unique; "
+            "rename them, or set them to '.' to use coordinates as ids",
+        )
+    coords = frame["chrom"] + ":" + frame["start"].astype(str) + "-" + frame["end"].astype(str)
+    coords = coords + "(" + frame["strand"] + ")"
+    frame = frame.copy()
+    frame["id"] = np.where(named, frame["name"], coords)
+    return frame
+
+
+def load_intervals(spec: dict, task: str) -> LabelledIntervals:
+    """Read a dataset's ``intervals`` config block into a labelled interval table."""
+    if task not in TASKS:
+        raise InputError(f"unknown task '{task}'", key="task", hint=f"use one of {TASKS}")
+    positive = spec.get("positive_class")
+    split_column = spec.get("split_column")
+    if "classes" in spec:
+        result = _from_class_files(spec["classes"], task, positive, split_column)
+    else:
+        table = read_bed(spec["bed"], spec.get("label_columns"), spec.get("label_names"),
+                         split_column)
+        result = _from_label_columns(table, task, positive)
+    frame = _assign_ids(result.frame)
+    columns = ["id", "chrom", "start", "end", "strand", "split", "source"]
+    return LabelledIntervals(frame[columns].reset_index(drop=True), result.y, result.classes)

@@ -1,0 +1,70 @@
+"""Assign intervals to train, validation and test splits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+SPLITS = ("train", "val", "test")
+
+
+def _carve_validation(split: np.ndarray, fraction: float, rng: np.random.Generator) -> None:
+    """Move a seeded random ``fraction`` of the training rows to validation, in place."""
+    train = np.flatnonzero(split == "train")
+    count = int(round(fraction * len(train)))
+    split[rng.choice(train, size=count, replace=False)] = "val"
+
+
+def assign_splits(frame: pd.DataFrame, spec: dict) -> np.ndarray:
+    """Split labels per row, by the dataset's ``split`` config block.
+
+    ``random``: seeded shuffle into ``fractions`` of train/val/test;
+    ``chromosomes``: ``test_chromosomes`` (and ``val_chromosomes``, else a ``val_fraction``
+    of training) held out; ``predefined``: the intervals' split column (train/test, val
+    optional), validation carved from training when absent.
+    """
+    method = spec["method"]
+    rng = np.random.default_rng(spec.get("seed", 0))
+    n = len(frame)
+    if method == "random":
+        fractions = spec["fractions"]
+        total = sum(fractions[name] for name in SPLITS)
+        if not np.isclose(total, 1.0):
+            raise InputError(f"split fractions sum to {total}, not 1",
+                             key="split.fractions", hint="make train + val + test = 1")
+        order = rng.permutation(n)
+        n_test = int(round(fractions["test"] * n))
+        n_val = int(round(fractions["val"] * n))
+        split = np.full(n, "train", dtype=object)
+        split[order[:n_test]] = "test"
+        split[order[n_test:n_test + n_val]] = "val"
+    elif method == "chromosomes":
+        chrom = frame["chrom"].to_numpy()
+        split = np.full(n, "train", dtype=object)
+        split[np.isin(chrom, spec["test_chromosomes"])] = "test"
+        if spec.get("val_chromosomes"):
+            split[np.isin(chrom, spec["val_chromosomes"])] = "val"
+        else:
+            _carve_validation(split, spec["val_fraction"], rng)
+    elif method == "predefined":
+        split = frame["split"].to_numpy().astype(object)
+        bad = ~np.isin(split, SPLITS)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"split value '{split[row]}' at {frame['source'].iloc[row]} is not one of "
+                f"{SPLITS}", key="intervals.split_column",
+                hint="the split column holds train, val or test",
+            )
+        if not (split == "val").any():
+            _carve_validation(split, spec["val_fraction"], rng)
+    else:
+        raise InputError(f"unknown split method '{method}'", key="split.method",
+                         hint="use random, chromosomes or predefined")
+    for name in SPLITS:
+        if not (split == name).any():
+            raise InputError(f"the {name} split is empty", key="split",
+                             hint="check the held-out chromosomes or fractions")
+    return split.astype(str)
