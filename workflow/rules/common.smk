@@ -2,6 +2,7 @@ import re
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir).parent / "scripts"))
@@ -60,3 +61,17 @@ def encoded_data(name):
 
 def all_targets():
     return [path for name in DATASETS for path in encoded_data(name)]
+
+
+def _refuse_unknown_dataset(wildcards):
+    raise WorkflowError(
+        f"unknown dataset '{wildcards.name}' in the target; the config declares: "
+        f"{', '.join(DATASETS)}. Ask for results/<dataset>/... of one of them, or add "
+        f"'{wildcards.name}' under datasets in the config."
+    )
+
+
+def genome_source(wildcards):
+    """A local genome file is an input; a URL genome is downloaded by the rule itself."""
+    spec = config["genomes"][wildcards.genome]
+    return spec["path"] if "path" in spec else []

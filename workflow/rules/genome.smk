@@ -1,9 +1,3 @@
-def genome_source(wildcards):
-    """A local genome file is an input; a URL genome is downloaded by the rule itself."""
-    spec = config["genomes"][wildcards.genome]
-    return spec["path"] if "path" in spec else []
-
-
 rule prepare_genome:
     input:
         genome_source,

@@ -1,0 +1,90 @@
+"""Downloads against a real HTTP server on 127.0.0.1."""
+
+import hashlib
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from motifnet.download import download
+from motifnet.errors import InputError
+
+PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """/ok: the payload (Range honoured); /drop: closes after half; /missing: 404."""
+
+    drops = 0
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path == "/missing":
+            self.send_error(404)
+            return
+        start = 0
+        if "Range" in self.headers:
+            start = int(self.headers["Range"].split("=")[1].split("-")[0])
+        body = PAYLOAD[start:]
+        self.send_response(206 if start else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.path == "/drop" and Handler.drops == 0:
+            Handler.drops += 1
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def server():
+    Handler.drops = 0
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+SHA = hashlib.sha256(PAYLOAD).hexdigest()
+
+
+def test_success_with_checksum(server, tmp_path):
+    path = download(f"{server}/ok", tmp_path / "f.bin", SHA, backoff=0.01)
+    assert path.read_bytes() == PAYLOAD
+
+
+def test_dropped_connection_is_resumed(server, tmp_path):
+    path = download(f"{server}/drop", tmp_path / "f.bin", SHA, backoff=0.01)
+    assert path.read_bytes() == PAYLOAD and Handler.drops == 1
+
+
+def test_checksum_mismatch_leaves_nothing(server, tmp_path):
+    with pytest.raises(InputError, match="sha256 mismatch"):
+        download(f"{server}/ok", tmp_path / "f.bin", "0" * 64, backoff=0.01)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_404_names_url_and_path(server, tmp_path):
+    with pytest.raises(InputError, match="HTTP 404") as error:
+        download(f"{server}/missing", tmp_path / "f.bin", backoff=0.01)
+    assert str(tmp_path / "f.bin") in str(error.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_offline_mode_never_connects(tmp_path):
+    with pytest.raises(InputError, match="offline") as error:
+        download("http://127.0.0.1:9/never", tmp_path / "f.bin", offline=True)
+    assert "place it at" in str(error.value)
+
+
+def test_unreachable_host_gives_manual_instructions(tmp_path):
+    with pytest.raises(InputError, match="failed after 2 attempts") as error:
+        download("http://127.0.0.1:9/x", Path(tmp_path) / "f.bin", retries=1, backoff=0.01,
+                 timeout=2)
+    assert "by hand" in str(error.value)

@@ -1,0 +1,100 @@
+"""BED parsing and labelling: every bad input names the file and line or key."""
+
+import gzip
+
+import numpy as np
+import pytest
+
+from motifnet.bed import read_bed
+from motifnet.errors import InputError
+from motifnet.labels import load_intervals
+
+
+def write(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("line,message", [
+    ("chr1\t10\n", "2 tab-separated columns"),
+    ("chr1\tten\t20\n", "'ten' is not an integer"),
+    ("chr1\t-5\t20\n", "negative"),
+    ("chr1\t30\t20\n", "not below end"),
+    ("chr1\t10\t20\tx\t0\t*\n", "strand"),
+])
+def test_malformed_lines_name_file_and_line(tmp_path, line, message):
+    path = write(tmp_path / "bad.bed", "chr1\t0\t10\n" + line)
+    with pytest.raises(InputError, match=message) as error:
+        read_bed(path)
+    assert f"{path}, line 2" in str(error.value)
+
+
+def test_empty_file(tmp_path):
+    path = write(tmp_path / "empty.bed", "# only a header\n\n")
+    with pytest.raises(InputError, match="no intervals"):
+        read_bed(path)
+
+
+def test_gzip_and_header_names(tmp_path):
+    path = tmp_path / "x.bed.gz"
+    with gzip.open(path, "wt") as handle:
+        handle.write("#chrom\tstart\tend\tname\tscore\tstrand\tA\tB\n"
+                     "chr1\t0\t10\ta\t0\t+\t1\t0\nchr1\t5\t15\tb\t0\t-\t0\t1\n")
+    table = read_bed(path, label_columns=[7, 8])
+    assert table.label_names == ["A", "B"]
+    assert list(table.frame["strand"]) == ["+", "-"]
+
+
+def test_unreadable_gzip(tmp_path):
+    path = tmp_path / "broken.bed.gz"
+    path.write_bytes(gzip.compress(b"chr1\t0\t10\n" * 1000)[:60])
+    with pytest.raises(InputError, match="unreadable"):
+        read_bed(path)
+
+
+def test_binary_label_column_with_names(tmp_path):
+    path = write(tmp_path / "x.bed", "c\t0\t5\t.\t0\t+\tprom\nc\t5\t9\t.\t0\t+\tbg\n")
+    result = load_intervals({"bed": path, "label_columns": [7], "positive_class": "prom"},
+                            "binary")
+    assert result.classes == ["prom"]
+    np.testing.assert_array_equal(result.y[:, 0], [1, 0])
+    assert result.frame["id"].tolist() == ["c:0-5(+)", "c:5-9(+)"]
+
+
+def test_one_class_only(tmp_path):
+    path = write(tmp_path / "x.bed", "c\t0\t5\t.\t0\t+\t1\nc\t5\t9\t.\t0\t+\t1\n")
+    with pytest.raises(InputError, match="one class only") as error:
+        load_intervals({"bed": path, "label_columns": [7]}, "binary")
+    assert path in str(error.value)
+
+
+def test_mixed_label_types(tmp_path):
+    path = write(tmp_path / "x.bed", "c\t0\t5\t.\t0\t+\t1\nc\t5\t9\t.\t0\t+\t0\n"
+                 "c\t9\t12\t.\t0\t+\tenhancer\n")
+    with pytest.raises(InputError, match="mixes numeric and named") as error:
+        load_intervals({"bed": path, "label_columns": [7]}, "binary")
+    assert "line 3" in str(error.value)
+
+
+def test_duplicated_names(tmp_path):
+    path = write(tmp_path / "x.bed", "c\t0\t5\tp1\t0\t+\t1\nc\t5\t9\tp1\t0\t+\t0\n")
+    with pytest.raises(InputError, match="repeats"):
+        load_intervals({"bed": path, "label_columns": [7]}, "binary")
+
+
+def test_class_files_binary_multiclass_and_multilabel(tmp_path):
+    a = write(tmp_path / "a.bed", "c\t0\t5\nc\t10\t15\n")
+    b = write(tmp_path / "b.bed", "c\t20\t25\nc\t10\t15\n")
+    binary = load_intervals({"classes": {"a": a, "b": b}}, "binary")
+    assert binary.classes == ["a"] and binary.y[:, 0].tolist() == [1, 1, 0, 0]
+    multiclass = load_intervals({"classes": {"a": a, "b": b}}, "multiclass")
+    assert multiclass.y.tolist() == [[1, 0], [1, 0], [0, 1], [0, 1]]
+    multilabel = load_intervals({"classes": {"a": a, "b": b}}, "multilabel")
+    assert multilabel.y.tolist() == [[1, 0], [1, 1], [0, 1]]
+
+
+def test_multilabel_values_must_be_binary(tmp_path):
+    path = write(tmp_path / "x.bed", "c\t0\t5\t.\t0\t+\t1\t0\nc\t5\t9\t.\t0\t+\t2\t1\n")
+    with pytest.raises(InputError, match="not 0 or 1") as error:
+        load_intervals({"bed": path, "label_columns": [7, 8]}, "multilabel")
+    assert "line 2" in str(error.value)

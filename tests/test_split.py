@@ -1,0 +1,45 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from motifnet.errors import InputError
+from motifnet.split import assign_splits
+
+
+def frame(n=1000, chroms=("chr1", "chr2", "chr3")):
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"chrom": rng.choice(chroms, n), "split": "", "source": "x.bed:1"})
+
+
+def test_random_fractions_and_seed():
+    spec = {"method": "random", "fractions": {"train": 0.7, "val": 0.1, "test": 0.2}, "seed": 3}
+    split = assign_splits(frame(), spec)
+    counts = pd.Series(split).value_counts()
+    assert (counts["train"], counts["val"], counts["test"]) == (700, 100, 200)
+    np.testing.assert_array_equal(split, assign_splits(frame(), spec))
+
+
+def test_held_out_chromosomes_with_validation_carved_from_training():
+    f = frame()
+    split = assign_splits(f, {"method": "chromosomes", "test_chromosomes": ["chr3"],
+                              "val_fraction": 0.1, "seed": 0})
+    assert set(f["chrom"][split == "test"]) == {"chr3"}
+    assert not (f["chrom"][split != "test"] == "chr3").any()
+    n_train_before = (f["chrom"] != "chr3").sum()
+    assert (split == "val").sum() == round(0.1 * n_train_before)
+
+
+def test_predefined_split_column():
+    f = frame(10)
+    f["split"] = ["train"] * 7 + ["test"] * 3
+    split = assign_splits(f, {"method": "predefined", "val_fraction": 0.3, "seed": 0})
+    assert (split == "test").sum() == 3 and (split == "val").sum() == 2
+    f.loc[4, "split"] = "training"
+    with pytest.raises(InputError, match="'training'"):
+        assign_splits(f, {"method": "predefined", "val_fraction": 0.3})
+
+
+def test_empty_split_is_an_error():
+    with pytest.raises(InputError, match="test split is empty"):
+        assign_splits(frame(), {"method": "chromosomes", "test_chromosomes": ["chrX"],
+                                "val_fraction": 0.1})
