@@ -6,11 +6,7 @@ import numpy as np
 
 ALPHABET = "ACGT"
 
-# _LOOKUP[c, byte] is 1 where byte is the letter of channel c (either case).
-_LOOKUP = np.zeros((4, 256), dtype=np.uint8)
-for _channel, _base in enumerate(ALPHABET):
-    _LOOKUP[_channel, ord(_base)] = 1
-    _LOOKUP[_channel, ord(_base.lower())] = 1
+_UPPERCASE_MASK = 0xDF  # clears the ASCII lowercase bit: a->A, c->C, g->G, t->T
 
 
 def encode(sequences: list[str], dtype: np.dtype | str = np.float32) -> np.ndarray:
@@ -21,11 +17,11 @@ def encode(sequences: list[str], dtype: np.dtype | str = np.float32) -> np.ndarr
     if any(len(s) != length for s in sequences):
         raise ValueError("sequences differ in length; resize them first")
     codes = np.frombuffer("".join(sequences).encode("ascii"), dtype=np.uint8)
-    codes = codes.reshape(len(sequences), length)
-    lookup = _LOOKUP.astype(dtype)
+    upper = (codes & _UPPERCASE_MASK).reshape(len(sequences), length)
     out = np.empty((len(sequences), 4, length), dtype=dtype)
-    for channel in range(4):
-        np.take(lookup[channel], codes, out=out[:, channel, :])
+    target = out.view(np.bool_) if out.itemsize == 1 else out
+    for channel, base in enumerate(ALPHABET.encode()):
+        np.equal(upper, base, out=target[:, channel, :])
     return out
 
 
