@@ -1,0 +1,185 @@
+"""The base class of every model, and typed hyperparameters checked at build time."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from torch import Tensor, nn
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Param:
+    """One hyperparameter: its type, default (None: filled in by the model) and allowed values."""
+
+    kind: type
+    default: object
+    low: float | None = None
+    high: float | None = None  # exclusive
+    choices: tuple[str, ...] | None = None
+
+    def check(self, name: str, value: object, where: str, key: str | None) -> object:
+        """The value converted to ``kind``; InputError names the parameter and expected type."""
+        expected = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
+        if self.kind is bool:
+            ok = isinstance(value, bool)
+        elif self.kind is int:
+            ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        elif self.kind is float:
+            ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            raise InputError(
+                f"{where} parameter '{name}' must be {expected[self.kind]}, "
+                f"got {value!r} ({type(value).__name__})",
+                key=key,
+            )
+        value = self.kind(value)
+        if self.choices is not None and value not in self.choices:
+            raise InputError(
+                f"{where} parameter '{name}' is {value!r}; allowed: {', '.join(self.choices)}",
+                key=key,
+            )
+        if self.low is not None and value < self.low:
+            raise InputError(
+                f"{where} parameter '{name}' is {value}; it must be >= {self.low}", key=key
+            )
+        if self.high is not None and value >= self.high:
+            raise InputError(
+                f"{where} parameter '{name}' is {value}; it must be < {self.high}", key=key
+            )
+        return value
+
+
+def count(low: int = 1) -> Param:
+    """A positive integer hyperparameter filled in by the model (sizes, widths, counts)."""
+    return Param(int, None, low=low)
+
+
+def size(default: int, low: int = 1) -> Param:
+    """An integer hyperparameter with a default."""
+    return Param(int, default, low=low)
+
+
+def dropout(default: float) -> Param:
+    """A dropout probability in [0, 1)."""
+    return Param(float, default, low=0.0, high=1.0)
+
+
+RC_AVERAGE = Param(bool, False)
+
+
+class MotifModel(nn.Module):
+    """Maps one-hot DNA (N, 4, L) to logits (N, n_outputs).
+
+    Subclasses declare ``name`` and ``params``, build their layers in ``__init__`` from the
+    resolved ``hparams``, record the windows of their interpretable layers in ``windows`` and
+    implement ``_activations``.
+    """
+
+    name: ClassVar[str]
+    params: ClassVar[dict[str, Param]]
+
+    def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
+        super().__init__()
+        self.n_outputs = n_outputs
+        self.length = length
+        self.hparams = dict(hparams)
+        self.windows: dict[str, tuple[int, int]] = {}
+
+    @classmethod
+    def resolve(cls, given: dict, key: str | None) -> dict:
+        """Defaults updated by ``given``, every value type-checked; no None left where required."""
+        where = f"model '{cls.name}'"
+        specs = {**cls.params, "rc_average": RC_AVERAGE}
+        unknown = sorted(set(given) - set(specs))
+        if unknown:
+            raise InputError(
+                f"{where} has no parameter(s) {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(sorted(specs))}",
+                key=_param_key(key, unknown[0]),
+            )
+        resolved = {}
+        for name, spec in specs.items():
+            value = given.get(name)
+            if value is None:
+                resolved[name] = spec.default
+            else:
+                resolved[name] = spec.check(name, value, where, _param_key(key, name))
+        return resolved
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        """Why this architecture cannot take sequences of ``length``, or None when it can."""
+        return None
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Logits (N, n_outputs) for float one-hot input (N, 4, L)."""
+        raise NotImplementedError
+
+    def interpretable_layers(self) -> list[str]:
+        """Conv layers whose positions map back to input windows at stride 1."""
+        return list(self.windows)
+
+    def layer_window(self, layer: str) -> tuple[int, int]:
+        """(width, offset): position p of ``layer`` sees input [p - offset, p - offset + width)."""
+        self._check_layer(layer)
+        return self.windows[layer]
+
+    def layer_activations(self, x: Tensor, layer: str) -> Tensor:
+        """(N, F, P) activations of ``layer`` after normalisation and activation, before pooling."""
+        self._check_layer(layer)
+        return self._activations(x, layer)
+
+    def _activations(self, x: Tensor, layer: str) -> Tensor:
+        raise NotImplementedError
+
+    def _check_layer(self, layer: str) -> None:
+        if layer not in self.windows:
+            known = ", ".join(self.windows) or "none"
+            raise ValueError(
+                f"model '{self.name}' has no interpretable layer {layer!r}; it has: {known}"
+            )
+
+
+def _param_key(key: str | None, name: str) -> str | None:
+    return None if key is None else f"{key}.params.{name}"
+
+
+def same_offset(kernel: int) -> int:
+    """Left padding of a stride-1 'same' convolution (PyTorch and TensorFlow agree)."""
+    return (kernel - 1) // 2
+
+
+def pooled_length(length: int, stride: int) -> int:
+    """Positions after a 'same'-padded max-pool (TensorFlow semantics): ceil(length / stride)."""
+    return -(-length // stride)
+
+
+def pool_problem(layer: str, length: int, window: int) -> str | None:
+    """A max-pool window wider than the positions it pools is refused."""
+    if length < window:
+        return f"{layer} (size {window}) would pool only {length} position(s)"
+    return None
+
+
+def shortest_length(fits: Callable[[int], bool]) -> int:
+    """Smallest sequence length for which ``fits(length)`` holds (fits is monotone)."""
+    high = 1
+    while not fits(high):
+        high *= 2
+        if high > 1 << 30:
+            raise ValueError("no sequence length fits this architecture")
+    low = high // 2 + 1 if high > 1 else 1
+    while low < high:
+        mid = (low + high) // 2
+        if fits(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return high

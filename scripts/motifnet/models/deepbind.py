@@ -1,0 +1,51 @@
+"""DeepBind-style model (Alipanahi et al. 2015): one motif-scanning conv layer, global pooling.
+
+Conv1d(4 -> 16, k24, 'same') -> ReLU; global max (and average, ``pooling: maxavg``) per filter,
+concatenated; Dropout; Linear -> 32 ReLU; Dropout; Linear -> logits. No batch normalisation,
+as in DeepBind.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from .base import MotifModel, Param, dropout, same_offset, size
+from .layers import SameConv1d
+
+
+class DeepBind(MotifModel):
+    """Single conv layer of motif detectors with global pooling and a small dense head."""
+
+    name = "deepbind"
+    params = {
+        "filters": size(16),
+        "kernel": size(24),
+        "pooling": Param(str, "maxavg", choices=("max", "maxavg")),
+        "dense_units": size(32),
+        "dropout": dropout(0.5),
+    }
+
+    def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
+        super().__init__(n_outputs, length, hparams)
+        hp = self.hparams
+        self.conv1 = nn.Sequential(SameConv1d(4, hp["filters"], hp["kernel"]), nn.ReLU())
+        pooled = hp["filters"] * (2 if hp["pooling"] == "maxavg" else 1)
+        self.head = nn.Sequential(
+            nn.Dropout(hp["dropout"]),
+            nn.Linear(pooled, hp["dense_units"]),
+            nn.ReLU(),
+            nn.Dropout(hp["dropout"]),
+            nn.Linear(hp["dense_units"], n_outputs),
+        )
+        self.windows["conv1"] = (hp["kernel"], same_offset(hp["kernel"]))
+
+    def forward(self, x: Tensor) -> Tensor:
+        h = self.conv1(x)
+        pooled = h.amax(dim=-1)
+        if self.hparams["pooling"] == "maxavg":
+            pooled = torch.cat([pooled, h.mean(dim=-1)], dim=1)
+        return self.head(pooled)
+
+    def _activations(self, x: Tensor, layer: str) -> Tensor:
+        return self.conv1(x)

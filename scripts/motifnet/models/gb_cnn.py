@@ -1,0 +1,122 @@
+"""The Genomic Benchmarks baseline CNNs (seed 003), ported from Keras / PyTorch.
+
+Both stack three units of Conv1d (k8, no padding) -> BN -> ReLU -> MaxPool(2) (floor, as Keras
+and PyTorch do by default). The seed's Keras code applies ReLU before BN; we apply it after BN
+as the Genomic Benchmarks PyTorch model does and the seed recommends, so that first-layer
+activations are non-negative motif scores.
+
+- gb_basic (Keras ``basic_cnn_model_v0``): filters 32, 16, 4; Dropout(0.3); global average
+  pooling; Dense -> logits.
+- gb_final (PyTorch ``CNN``): filters 16, 8, 4; flatten; Dense 512 + ReLU (the seed's text; the
+  PyTorch source has no activation there); Dense -> logits.
+"""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+
+from ..errors import InputError
+from .base import MotifModel, dropout, size
+from .layers import ConvUnit
+
+N_UNITS = 3
+
+
+def _unit_lengths(length: int, kernel: int, pool: int) -> list[int]:
+    """Positions after each conv and after each pool, in order (conv1, pool1, conv2, ...)."""
+    out = []
+    for _ in range(N_UNITS):
+        length = length - kernel + 1
+        out.append(length)
+        length = length // pool if length >= pool else 0
+        out.append(length)
+    return out
+
+
+class _GBCNN(MotifModel):
+    """Shared trunk: three conv units; subclasses add the head."""
+
+    def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
+        super().__init__(n_outputs, length, hparams)
+        hp = self.hparams
+        widths = [4, hp["filters1"], hp["filters2"], hp["filters3"]]
+        self.convs = nn.ModuleList(
+            ConvUnit(widths[i], widths[i + 1], hp["kernel"], padding="valid")
+            for i in range(N_UNITS)
+        )
+        self.pool = nn.MaxPool1d(hp["pool"])
+        self.windows["conv1"] = (hp["kernel"], 0)
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        lengths = _unit_lengths(length, hparams["kernel"], hparams["pool"])
+        for unit in range(N_UNITS):
+            if lengths[2 * unit] < hparams["pool"]:
+                return (
+                    f"conv{unit + 1} (k{hparams['kernel']}, no padding) leaves "
+                    f"{max(lengths[2 * unit], 0)} position(s) for a max-pool of {hparams['pool']}"
+                )
+        return None
+
+    def trunk(self, x: Tensor) -> Tensor:
+        for conv in self.convs:
+            x = self.pool(conv(x))
+        return x
+
+    def _activations(self, x: Tensor, layer: str) -> Tensor:
+        return self.convs[0](x)
+
+
+class GBBasic(_GBCNN):
+    """Genomic Benchmarks Keras baseline: three conv units, dropout, global average pooling."""
+
+    name = "gb_basic"
+    params = {
+        "filters1": size(32),
+        "filters2": size(16),
+        "filters3": size(4),
+        "kernel": size(8),
+        "pool": size(2),
+        "dropout": dropout(0.3),
+    }
+
+    def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
+        super().__init__(n_outputs, length, hparams)
+        self.drop = nn.Dropout(self.hparams["dropout"])
+        self.out = nn.Linear(self.hparams["filters3"], n_outputs)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.out(self.drop(self.trunk(x)).mean(dim=-1))
+
+
+class GBFinal(_GBCNN):
+    """Genomic Benchmarks PyTorch baseline: three conv units, flatten, dense 512."""
+
+    name = "gb_final"
+    params = {
+        "filters1": size(16),
+        "filters2": size(8),
+        "filters3": size(4),
+        "kernel": size(8),
+        "pool": size(2),
+        "dense_units": size(512),
+    }
+
+    def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
+        super().__init__(n_outputs, length, hparams)
+        hp = self.hparams
+        flat = hp["filters3"] * _unit_lengths(length, hp["kernel"], hp["pool"])[-1]
+        self.head = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(flat, hp["dense_units"]),
+            nn.ReLU(),
+            nn.Linear(hp["dense_units"], n_outputs),
+        )
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.shape[-1] != self.length:
+            raise InputError(
+                f"gb_final was built for sequences of length {self.length}, got {x.shape[-1]}",
+                hint="rebuild the model for this length (its dense layer depends on it)",
+            )
+        return self.head(self.trunk(x))

@@ -1,0 +1,115 @@
+"""Building blocks shared by the model families."""
+
+from __future__ import annotations
+
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .base import pooled_length, same_offset
+
+ACTIVATIONS = {"relu": nn.ReLU, "elu": nn.ELU}
+
+
+class SameConv1d(nn.Conv1d):
+    """Stride-1 Conv1d with 'same' zero padding, (k - 1) // 2 positions on the left.
+
+    Same result as ``padding="same"``, without PyTorch's warning and copy for even kernels.
+    """
+
+    def __init__(self, c_in: int, c_out: int, kernel: int):
+        super().__init__(c_in, c_out, kernel)
+        self.pads = (same_offset(kernel), kernel - 1 - same_offset(kernel))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return super().forward(F.pad(x, self.pads))
+
+
+class ConvUnit(nn.Module):
+    """Conv1d (stride 1) -> BatchNorm -> activation; "same" padding keeps the length."""
+
+    def __init__(
+        self, c_in: int, c_out: int, kernel: int, act: str = "relu", padding: str = "same"
+    ):
+        super().__init__()
+        self.conv = (
+            SameConv1d(c_in, c_out, kernel) if padding == "same" else nn.Conv1d(c_in, c_out, kernel)
+        )
+        self.bn = nn.BatchNorm1d(c_out)
+        self.act = ACTIVATIONS[act]()
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.act(self.bn(self.conv(x)))
+
+
+class SamePool1d(nn.Module):
+    """Max-pool with TensorFlow 'same' padding: ceil(L / stride) outputs, no input position dropped.
+
+    Padding is -inf, split as TensorFlow does (the extra position on the right).
+    """
+
+    def __init__(self, size: int, stride: int):
+        super().__init__()
+        self.size = size
+        self.stride = stride
+
+    def forward(self, x: Tensor) -> Tensor:
+        length = x.shape[-1]
+        out = pooled_length(length, self.stride)
+        total = max((out - 1) * self.stride + self.size - length, 0)
+        if total:
+            x = F.pad(x, (total // 2, total - total // 2), value=float("-inf"))
+        return F.max_pool1d(x, self.size, self.stride)
+
+    def extra_repr(self) -> str:
+        return f"size={self.size}, stride={self.stride}"
+
+
+class ResidualBlock(nn.Module):
+    """act(x + BN(conv(act(BN(conv(x)))))) with 'same' convolutions (He et al. 2016)."""
+
+    def __init__(self, channels: int, kernel: int, act: str):
+        super().__init__()
+        self.body = nn.Sequential(
+            ConvUnit(channels, channels, kernel, act),
+            SameConv1d(channels, channels, kernel),
+            nn.BatchNorm1d(channels),
+        )
+        self.act = ACTIVATIONS[act]()
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.act(x + self.body(x))
+
+
+class ConvAttentionPool(nn.Module):
+    """Soft attention over positions: scores from conv -> BN -> tanh -> conv(1) -> BN, softmax.
+
+    Returns the attention-weighted sum of the input features, (N, C, P) -> (N, C).
+    """
+
+    def __init__(self, channels: int, hidden: int, kernel: int):
+        super().__init__()
+        self.score = nn.Sequential(
+            SameConv1d(channels, hidden, kernel),
+            nn.BatchNorm1d(hidden),
+            nn.Tanh(),
+            SameConv1d(hidden, 1, kernel),
+            nn.BatchNorm1d(1),
+        )
+
+    def weights(self, h: Tensor) -> Tensor:
+        """(N, 1, P) attention weights summing to 1 over positions."""
+        return self.score(h).softmax(dim=-1)
+
+    def forward(self, h: Tensor) -> Tensor:
+        return (h * self.weights(h)).sum(dim=-1)
+
+
+def dense_stack(
+    n_in: int, units: int, layers: int, act: str, p_drop: float
+) -> tuple[nn.Sequential, int]:
+    """``layers`` x (Linear -> activation -> Dropout); returns the stack and its output width."""
+    blocks: list[nn.Module] = []
+    for _ in range(layers):
+        blocks += [nn.Linear(n_in, units), ACTIVATIONS[act](), nn.Dropout(p_drop)]
+        n_in = units
+    return nn.Sequential(*blocks), n_in

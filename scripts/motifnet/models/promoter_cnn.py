@@ -1,0 +1,57 @@
+"""PromoterCNN (seed 000): a DeepBind/Basset-style two-layer CNN with global max pooling."""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+
+from .base import MotifModel, dropout, pool_problem, same_offset, size
+from .layers import ConvUnit, SamePool1d
+
+
+class PromoterCNN(MotifModel):
+    """Conv(4->128, k19) BN ReLU MaxPool4; Conv(128->64, k11) BN ReLU; global max; dense head.
+
+    The seed leaves the dropout probability open; 0.3 is our choice. With the defaults and one
+    output the model has 108,865 parameters.
+    """
+
+    name = "promoter_cnn"
+    params = {
+        "filters1": size(128),
+        "kernel1": size(19),
+        "pool1": size(4),
+        "filters2": size(64),
+        "kernel2": size(11),
+        "dense_units": size(128),
+        "dropout": dropout(0.3),
+    }
+
+    def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
+        super().__init__(n_outputs, length, hparams)
+        hp = self.hparams
+        self.conv1 = ConvUnit(4, hp["filters1"], hp["kernel1"])
+        self.pool1 = SamePool1d(hp["pool1"], hp["pool1"])
+        self.conv2 = ConvUnit(hp["filters1"], hp["filters2"], hp["kernel2"])
+        self.head = nn.Sequential(
+            nn.Dropout(hp["dropout"]),
+            nn.Linear(hp["filters2"], hp["dense_units"]),
+            nn.ReLU(),
+            nn.Dropout(hp["dropout"]),
+            nn.Linear(hp["dense_units"], n_outputs),
+        )
+        self.windows["conv1"] = (hp["kernel1"], same_offset(hp["kernel1"]))
+        if hp["pool1"] == 1:
+            width = hp["kernel1"] + hp["kernel2"] - 1
+            self.windows["conv2"] = (width, same_offset(hp["kernel1"]) + same_offset(hp["kernel2"]))
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return pool_problem("the max-pool after conv1", length, hparams["pool1"])
+
+    def forward(self, x: Tensor) -> Tensor:
+        h = self.conv2(self.pool1(self.conv1(x)))
+        return self.head(h.amax(dim=-1))
+
+    def _activations(self, x: Tensor, layer: str) -> Tensor:
+        h = self.conv1(x)
+        return h if layer == "conv1" else self.conv2(self.pool1(h))
