@@ -1,0 +1,91 @@
+"""Information-content logos (logomaker): a grid of filters, and a filter beside its match."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import logomaker
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from .io import atomic_path
+from .pfm import information_content
+
+
+def ic_logo_frame(pfm: np.ndarray, first: int = 0) -> pd.DataFrame:
+    """Letter heights in bits (p x IC of the column) indexed by position from ``first``."""
+    heights = np.asarray(pfm) * information_content(pfm)[:, None]
+    return pd.DataFrame(heights, columns=list("ACGT"), index=np.arange(first, first + len(pfm)))
+
+
+def _draw(ax: plt.Axes, pfm: np.ndarray, title: str, first: int = 0) -> None:
+    logomaker.Logo(ic_logo_frame(pfm, first), ax=ax, color_scheme="classic")
+    ax.set_ylim(0, 2)
+    ax.set_ylabel("bits")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title, fontsize=9)
+
+
+def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
+    fmt = Path(path).suffix.lstrip(".") or "png"
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+
+
+def logo_grid(
+    pfms: Sequence[np.ndarray],
+    names: Sequence[str],
+    path: str | os.PathLike,
+    ncols: int = 4,
+    top: int = 16,
+) -> list[int]:
+    """Logos of the ``top`` most informative PFMs, titled by ``names``; returns their indices."""
+    total_ic = [float(information_content(p).sum()) for p in pfms]
+    ranked = sorted(range(len(pfms)), key=lambda i: -total_ic[i])[:top]
+    ncols = max(1, min(ncols, len(ranked)))
+    nrows = max(1, -(-len(ranked) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 1.7 * nrows), squeeze=False)
+    for ax in axes.ravel()[len(ranked) :]:
+        ax.axis("off")
+    if not ranked:
+        axes[0, 0].text(0.5, 0.5, "no filter PFMs", ha="center", va="center")
+    for ax, i in zip(axes.ravel(), ranked):
+        _draw(ax, pfms[i], f"{names[i]} ({total_ic[i]:.1f} bits)")
+    fig.tight_layout()
+    _save(fig, path)
+    return ranked
+
+
+def filter_vs_match(
+    filter_pfm: np.ndarray,
+    target_pfm: np.ndarray,
+    orientation: str,
+    offset: int,
+    path: str | os.PathLike,
+    filter_name: str = "filter",
+    target_name: str = "match",
+) -> None:
+    """The filter's logo above its TomTom match, aligned as TomTom aligned them.
+
+    ``orientation`` "-" shows the target's reverse complement; ``offset`` is TomTom's (query
+    column i on target column i + offset), so target column j is drawn at position j - offset.
+    """
+    target = target_pfm[::-1, ::-1] if orientation == "-" else target_pfm
+    left = min(0, -offset)
+    right = max(len(filter_pfm), len(target) - offset)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(0.35 * (right - left) + 1.5, 3.6), sharex=True)
+    _draw(top, filter_pfm, filter_name)
+    strand = " (reverse complement)" if orientation == "-" else ""
+    _draw(bottom, target, f"{target_name}{strand}", first=-offset)
+    bottom.set_xlim(left - 0.6, right - 0.4)
+    fig.tight_layout()
+    _save(fig, path)

@@ -1,0 +1,106 @@
+"""The motif database for TomTom: JASPAR from pyjaspar's bundled SQLite, or a user MEME file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import warnings
+
+import numpy as np
+
+from .errors import InputError
+from .meme import Motif, read_meme_file, write_meme
+
+JASPAR_URL = "https://jaspar.elixir.no/matrix/{}/"
+
+
+def jaspar_releases() -> list[str]:
+    """JASPAR releases shipped inside the installed pyjaspar wheel (no download)."""
+    from pyjaspar import jaspar_releases as releases
+
+    return sorted(releases)
+
+
+def _connect(release: str) -> sqlite3.Connection:
+    from pyjaspar import jaspar_releases as releases
+    from pyjaspar.utils import get_jaspardb_path
+
+    if release not in releases:
+        raise InputError(
+            f"unknown JASPAR release '{release}'; valid: {jaspar_releases()}",
+            key="motif_db.release",
+        )
+    return sqlite3.connect(f"file:{get_jaspardb_path(releases[release])}?mode=ro", uri=True)
+
+
+def jaspar_choices(release: str) -> tuple[list[str], list[str]]:
+    """(collections, taxonomic groups) present in a JASPAR release."""
+    with _connect(release) as conn:
+        collections = [r[0] for r in conn.execute("SELECT DISTINCT COLLECTION FROM MATRIX")]
+        taxa = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT VAL FROM MATRIX_ANNOTATION WHERE TAG = 'tax_group'"
+            )
+        ]
+    return sorted(collections), sorted(taxa)
+
+
+def fetch_jaspar(
+    release: str = "JASPAR2024", collection: str = "CORE", taxon: str | None = "vertebrates"
+) -> list[Motif]:
+    """Latest versions of a JASPAR collection (one taxonomic group; all when ``taxon`` is None)."""
+    from pyjaspar import jaspardb
+
+    collections, taxa = jaspar_choices(release)
+    if collection not in collections:
+        raise InputError(
+            f"JASPAR collection '{collection}' is not in {release}; valid: {collections}",
+            key="motif_db.collection",
+        )
+    if taxon is not None and taxon not in taxa:
+        raise InputError(
+            f"JASPAR taxonomic group '{taxon}' is not in {release}; valid: {taxa}",
+            key="motif_db.taxon",
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        records = jaspardb(release=release).fetch_motifs(
+            collection=collection, tax_group=None if taxon is None else [taxon]
+        )
+    motifs = []
+    for record in records:
+        counts = np.array([record.counts[b] for b in "ACGT"], dtype=np.float64).T
+        motifs.append(
+            Motif(
+                id=record.matrix_id,
+                name=record.name,
+                pfm=counts / counts.sum(axis=1, keepdims=True),
+                nsites=int(np.rint(counts.sum(axis=1).max())),
+                url=JASPAR_URL.format(record.matrix_id),
+            )
+        )
+    return sorted(motifs, key=lambda m: m.id)
+
+
+def export_jaspar(
+    dest: str | os.PathLike,
+    release: str = "JASPAR2024",
+    collection: str = "CORE",
+    taxon: str | None = "vertebrates",
+) -> list[Motif]:
+    """Write a JASPAR collection to ``dest`` as a MEME file; returns the motifs written."""
+    motifs = fetch_jaspar(release, collection, taxon)
+    if not motifs:
+        raise InputError(
+            f"{release} has no {collection} motifs for taxon '{taxon}'", key="motif_db.taxon"
+        )
+    write_meme(dest, motifs)
+    return motifs
+
+
+def import_meme(src: str | os.PathLike, dest: str | os.PathLike) -> list[Motif]:
+    """Validate a user MEME file and rewrite it to ``dest`` in minimal format (background kept)."""
+    motifs, background = read_meme_file(src)
+    write_meme(dest, motifs, background)
+    return motifs
