@@ -1,0 +1,370 @@
+"""Training: the tensor-batched loop, and one dataset x architecture job end to end.
+
+An epoch's data lives in tensors (moved to the GPU once when there is one); a batch is an
+index slice of a pre-shuffled permutation (or of a weighted draw), so there is no per-sample
+Python and no DataLoader. The model with the best validation AUROC (macro over classes) is
+kept; training stops early after ``patience`` epochs without improvement. Outputs are written
+only at the end, atomically, so a failed run leaves no complete-looking files. The settings
+(DEFAULTS, resolve_training) live in the torch-free :mod:`motifnet.train_settings`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from . import plots
+from .checkpoint import save_checkpoint
+from .dataset import EncodedSplit, load_encoding, load_split
+from .errors import InputError
+from .io import atomic_write, write_json
+from .metrics import compute_metrics, macro_auprc, macro_auroc
+from .models import build_model
+from .train_settings import DEFAULTS, learning_settings, resolve_training  # noqa: F401 (API)
+
+log = logging.getLogger(__name__)
+
+PLATEAU_FACTOR = 0.5
+TASKS = ("binary", "multilabel", "multiclass")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (all devices)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+Loss = Callable[[Tensor, Tensor], Tensor]
+
+
+def make_loss(task: str, y: np.ndarray | None = None, weighting: str = "none",
+              device: torch.device | str = "cpu") -> Loss:
+    """Loss on logits (N, K) and 0/1 targets (N, K): BCE for binary/multilabel, cross-entropy
+    for multiclass. With ``weighting='pos_weight'`` and training labels ``y``, BCE weighs each
+    class's positives by negatives/positives, and cross-entropy weighs classes by n / (K n_k)."""
+    weight = None
+    if weighting == "pos_weight":
+        y = np.asarray(y, dtype=np.float64)
+        positives = y.sum(axis=0)
+        if task == "multiclass":
+            weight = len(y) / (y.shape[1] * np.maximum(positives, 1))
+        else:
+            weight = np.where(positives > 0, (len(y) - positives) / np.maximum(positives, 1), 1.0)
+        weight = torch.as_tensor(weight, dtype=torch.float32, device=device)
+    if task == "multiclass":
+        return lambda logits, target: F.cross_entropy(logits.float(), target.argmax(dim=1),
+                                                      weight=weight)
+    return lambda logits, target: F.binary_cross_entropy_with_logits(logits.float(), target,
+                                                                     pos_weight=weight)
+
+
+def sample_weights(y: np.ndarray, task: str) -> Tensor:
+    """Per-sequence draw weights that balance the classes (``class_weighting: sampler``).
+
+    Binary/multiclass: 1 / size of the sequence's class. Multilabel: 1 / positives of its rarest
+    label, and 1 / count for the sequences without any label.
+    """
+    if task == "multilabel":
+        y = np.asarray(y, dtype=np.float64)
+        weights = (y / np.maximum(y.sum(axis=0), 1)).max(axis=1)
+        unlabelled = weights == 0
+        weights[unlabelled] = 1.0 / max(int(unlabelled.sum()), 1)
+    else:
+        group = y[:, 0].astype(np.int64) if task == "binary" else y.argmax(axis=1)
+        weights = 1.0 / np.bincount(group)[group]
+    return torch.as_tensor(weights, dtype=torch.float64)
+
+
+def _place(array: np.ndarray, device: torch.device) -> Tensor:
+    """The array as a tensor on ``device``; kept in pinned host memory if it would crowd a GPU."""
+    tensor = torch.from_numpy(np.ascontiguousarray(array))
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        if tensor.nbytes > free // 2:
+            log.info("data (%.1f GB) kept in host memory; batches are copied to the GPU",
+                     tensor.nbytes / 1e9)
+            return tensor.pin_memory()
+    return tensor.to(device)
+
+
+def _batch_starts(n: int, batch_size: int) -> range:
+    """Batch offsets; a last batch of one sequence is skipped (batch norm cannot train on it)."""
+    return range(0, n - 1, batch_size) if n > 1 else range(n)
+
+
+def _logits(model: nn.Module, x: Tensor, device: torch.device, batch_size: int,
+            amp: bool) -> Tensor:
+    """Float32 logits (N, K) on ``device`` for data ``x`` (uint8 or float, on any device)."""
+    model.eval()
+    out = []
+    with torch.inference_mode(), torch.autocast(device.type, enabled=amp):
+        for start in range(0, len(x), batch_size):
+            batch = x[start:start + batch_size].to(device, non_blocking=True).float()
+            out.append(model(batch).float())
+    return torch.cat(out)
+
+
+def probabilities(logits: Tensor, task: str) -> np.ndarray:
+    """Softmax for multiclass, sigmoid otherwise, as a float64 NumPy array."""
+    prob = logits.softmax(dim=1) if task == "multiclass" else logits.sigmoid()
+    return prob.cpu().double().numpy()
+
+
+def predict(model: nn.Module, x: np.ndarray, task: str, device: torch.device | str = "cpu",
+            batch_size: int = 512) -> np.ndarray:
+    """Class probabilities (N, K) for one-hot sequences ``x`` (N, 4, L)."""
+    device = torch.device(device)
+    return probabilities(_logits(model, torch.from_numpy(np.ascontiguousarray(x)), device,
+                                 batch_size, amp=False), task)
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit` learned: the best weights (on the CPU) and the per-epoch history."""
+
+    best_state: dict[str, Tensor]
+    best_epoch: int
+    history: list[dict]
+    seconds: float
+
+
+def _diverged(what: str, epoch: int, amp: bool) -> InputError:
+    return InputError(
+        f"{what} became NaN or infinite in epoch {epoch}; training stopped, no model written",
+        key="training.lr",
+        hint="lower training.lr, keep grad_clip > 0" + (", set amp: false" if amp else "")
+        + ", and check the inputs for NaN values",
+    )
+
+
+class Trainer:
+    """One model's optimizer, schedulers and device-resident data; one call per epoch."""
+
+    def __init__(self, model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str,
+                 cfg: dict, device: torch.device) -> None:
+        self.model, self.task, self.cfg, self.device = model.to(device), task, cfg, device
+        self.generator = torch.Generator().manual_seed(cfg["seed"])
+        self.x_train, self.x_val = _place(train.x, device), _place(val.x, device)
+        self.y_train = torch.as_tensor(train.y, dtype=torch.float32).to(self.x_train.device)
+        self.y_val = torch.as_tensor(val.y, dtype=torch.float32, device=device)
+        self.starts = _batch_starts(len(self.x_train), cfg["batch_size"])
+        self.amp = cfg["amp"] and device.type == "cuda"
+        self.loss_fn = make_loss(task, train.y, cfg["class_weighting"], device)
+        self.val_loss_fn = make_loss(task)
+        self.weights = (sample_weights(train.y, task)
+                        if cfg["class_weighting"] == "sampler" else None)
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"],
+                                           weight_decay=cfg["weight_decay"])
+        self.plateau = self.onecycle = None
+        if cfg["scheduler"] == "plateau":
+            self.plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
+                self.optimizer, mode="max", factor=PLATEAU_FACTOR, patience=cfg["lr_patience"])
+        elif cfg["scheduler"] == "onecycle":
+            self.onecycle = torch.optim.lr_scheduler.OneCycleLR(
+                self.optimizer, max_lr=cfg["lr"], total_steps=cfg["epochs"] * len(self.starts))
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp)
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.param_groups[0]["lr"]
+
+    def _order(self) -> Tensor:
+        """This epoch's sequence indices: a permutation, or a weighted draw with replacement."""
+        n = len(self.x_train)
+        if self.weights is None:
+            order = torch.randperm(n, generator=self.generator)
+        else:
+            order = torch.multinomial(self.weights, n, replacement=True, generator=self.generator)
+        return order.to(self.x_train.device)
+
+    def train_epoch(self) -> float:
+        """One pass of optimizer steps over the training data; the mean training loss."""
+        cfg, device, model, optimizer = self.cfg, self.device, self.model, self.optimizer
+        model.train()
+        order = self._order()
+        total, seen = torch.zeros((), device=device), 0
+        for start in self.starts:
+            index = order[start:start + cfg["batch_size"]]
+            xb = self.x_train[index].to(device, non_blocking=True).float()
+            yb = self.y_train[index].to(device, non_blocking=True)
+            if cfg["rc_augment"]:
+                # The batch is already a random draw, so its first half is a random half.
+                half = len(index) // 2
+                xb[:half] = xb[:half].flip((1, 2))
+            with torch.autocast(device.type, enabled=self.amp):
+                loss = self.loss_fn(model(xb), yb)
+            optimizer.zero_grad(set_to_none=True)
+            self.scaler.scale(loss).backward()
+            if cfg["grad_clip"] > 0:
+                self.scaler.unscale_(optimizer)
+                nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
+            self.scaler.step(optimizer)
+            self.scaler.update()
+            if self.onecycle is not None:
+                self.onecycle.step()
+            total += loss.detach() * len(index)
+            seen += len(index)
+        return float(total) / max(seen, 1)
+
+    def validate(self) -> tuple[float, np.ndarray]:
+        """Validation loss (unweighted) and class probabilities."""
+        logits = _logits(self.model, self.x_val, self.device, 4 * self.cfg["batch_size"], self.amp)
+        return float(self.val_loss_fn(logits, self.y_val)), probabilities(logits, self.task)
+
+    def end_epoch(self, score: float) -> None:
+        """Let the plateau scheduler see the epoch's validation score."""
+        if self.plateau is not None:
+            self.plateau.step(score)
+
+
+def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg: dict,
+        device: torch.device) -> FitResult:
+    """Train ``model`` on ``train``; select and early-stop on validation AUROC."""
+    seed_everything(cfg["seed"])
+    trainer = Trainer(model, train, val, task, cfg, device)
+    history: list[dict] = []
+    best_score, best_epoch, best_state = -math.inf, 0, {}
+    started = time.perf_counter()
+    for epoch in range(1, cfg["epochs"] + 1):
+        epoch_started, lr = time.perf_counter(), trainer.lr
+        train_loss = trainer.train_epoch()
+        if not math.isfinite(train_loss):
+            raise _diverged("the training loss", epoch, trainer.amp)
+        val_loss, prob = trainer.validate()
+        if not math.isfinite(val_loss):
+            raise _diverged("the validation loss", epoch, trainer.amp)
+        val_auroc, val_auprc = macro_auroc(val.y, prob), macro_auprc(val.y, prob)
+        # Without both labels in the validation set, AUROC is undefined: select on the loss.
+        score = val_auroc if math.isfinite(val_auroc) else -val_loss
+        improved = score > best_score
+        if improved:
+            best_score, best_epoch = score, epoch
+            best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+        trainer.end_epoch(score)
+        seconds = time.perf_counter() - epoch_started
+        history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
+                        "val_auroc": val_auroc, "val_auprc": val_auprc, "lr": lr,
+                        "seconds": seconds})
+        log.info("epoch %d/%d: loss %.4f, val loss %.4f, val AUROC %.4f, val AUPRC %.4f, "
+                 "lr %.2e, %.1f s%s", epoch, cfg["epochs"], train_loss, val_loss, val_auroc,
+                 val_auprc, lr, seconds, " (best)" if improved else "")
+        if epoch - best_epoch >= cfg["patience"]:
+            log.info("early stop: no improvement for %d epochs; best epoch %d",
+                     cfg["patience"], best_epoch)
+            break
+    return FitResult(best_state, best_epoch, history, time.perf_counter() - started)
+
+
+@dataclass
+class Outputs:
+    """The files of one training job (``results/{dataset}/{arch}/``)."""
+
+    model: str
+    history: str
+    metrics: str
+    predictions: str
+    curves: str
+    roc: str
+    confusion: str
+
+
+def _load_data(train: str, val: str, test: str,
+               encoding: str) -> tuple[dict, dict[str, EncodedSplit]]:
+    """The encoding record and the three splits, checked against each other."""
+    info = load_encoding(encoding)
+    if info.get("task") not in TASKS:
+        raise InputError(f"task {info.get('task')!r} is not one of {', '.join(TASKS)}",
+                         path=encoding)
+    n_classes, length = len(info["classes"]), info["length"]
+    if info["task"] == "binary" and n_classes != 1:
+        raise InputError(f"a binary task has one class, found {n_classes}", path=encoding)
+    splits = {}
+    for name, path in (("train", train), ("val", val), ("test", test)):
+        split = load_split(path)
+        if split.x.ndim != 3 or split.x.shape[1:] != (4, length):
+            raise InputError(f"x has shape {split.x.shape}, expected (N, 4, {length})", path=path,
+                             hint="re-run the encode rule")
+        if split.y.shape != (len(split.x), n_classes):
+            raise InputError(f"y has shape {split.y.shape}, expected ({len(split.x)}, {n_classes})",
+                             path=path, hint="re-run the encode rule")
+        if info["task"] == "multiclass" and (split.y.sum(axis=1) != 1).any():
+            raise InputError("a multiclass task needs exactly one class per sequence", path=path,
+                             hint="use task: multilabel for sequences with several labels")
+        if len(split.x) < 2:
+            raise InputError(f"the {name} split has {len(split.x)} sequence(s)", path=path,
+                             hint="use more sequences or other split fractions")
+        splits[name] = split
+    return info, splits
+
+
+def _write_predictions(path: str, ids: np.ndarray, y: np.ndarray, prob: np.ndarray,
+                       classes: list[str]) -> None:
+    table = pd.DataFrame({"id": ids})
+    for k, name in enumerate(classes):
+        table[f"y:{name}"] = y[:, k]
+    for k, name in enumerate(classes):
+        table[f"p:{name}"] = prob[:, k]
+    with atomic_write(path) as handle:
+        table.to_csv(handle, sep="\t", index=False, float_format="%.6g")
+
+
+def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_name: str,
+                       params: dict, cfg: dict, device: torch.device, outputs: Outputs,
+                       threads: int) -> dict:
+    """Train one architecture on one dataset, evaluate it on the test split, write ``outputs``.
+
+    ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
+    needed). Returns the test metrics written to ``outputs.metrics``.
+    """
+    torch.set_num_threads(threads)
+    info, data = _load_data(train, val, test, encoding)
+    task, classes = info["task"], list(info["classes"])
+    log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
+             info.get("dataset", encoding), task, len(classes), info["length"],
+             len(data["train"].x), len(data["val"].x), len(data["test"].x))
+    seed_everything(cfg["seed"])
+    model = build_model(model_name, len(classes), info["length"], params)
+    n_parameters = sum(p.numel() for p in model.parameters())
+    log.info("model %s, %d parameters, hparams %s; device %s, %d threads",
+             model_name, n_parameters, model.hparams, device, threads)
+
+    result = fit(model, data["train"], data["val"], task, cfg, device)
+    model.load_state_dict(result.best_state)
+    held_out = data["test"]
+    prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
+    metrics = compute_metrics(held_out.y, prob, task, classes)
+    epochs_run = len(result.history)
+    metrics.update({
+        "n_parameters": int(n_parameters),
+        "train_seconds": round(result.seconds, 3),
+        "seconds_per_epoch": round(result.seconds / epochs_run, 3),
+        "best_epoch": result.best_epoch,
+        "epochs_run": epochs_run,
+        "device": str(device),
+    })
+    log.info("test: %s (best epoch %d)", ", ".join(
+        f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
+        for key in ("accuracy", "auroc", "auprc", "f1")), result.best_epoch)
+
+    history = pd.DataFrame(result.history)
+    with atomic_write(outputs.history) as handle:
+        history.to_csv(handle, sep="\t", index=False, float_format="%.6g")
+    _write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
+    plots.plot_curves(history, result.best_epoch, outputs.curves)
+    plots.plot_roc(held_out.y, prob, classes, outputs.roc)
+    plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
+    write_json(outputs.metrics, metrics)
+    save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
+                    best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
+    return metrics

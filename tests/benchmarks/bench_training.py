@@ -1,0 +1,140 @@
+"""Training throughput: motifnet's tensor-batched loop vs a naive DataLoader loop, on this CPU.
+
+Sequences per second of training (forward + backward + optimizer step) at 200 nt x 12 outputs
+(multilabel), per architecture, on random data. motifnet: ``Trainer.train_epoch`` with the
+default settings (batch 100, AdamW, BCE) but no gradient clipping, as the naive loop has none.
+Naive: ``torch.utils.data.DataLoader`` (batch 64, shuffle, no workers) over a per-sample
+Dataset, BCE loss and AdamW. Each loop runs 4 epochs; the fastest counts (the machine is
+shared). A first line gives the rate of producing batches alone (no model): the ceiling each
+loop sets on a fast GPU.
+
+    PYTHONPATH=scripts .venv/bin/python tests/benchmarks/bench_training.py --threads 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from motifnet.dataset import EncodedSplit
+from motifnet.models import build_model
+from motifnet.training import Trainer, resolve_training
+
+LENGTH, OUTPUTS = 200, 12
+REPEATS = 3  # timed epochs after a warm-up one; the fastest counts
+SLOW = {"attention_net", "bigru_attention"}  # recurrent/attention models: a quarter of --n
+ARCHITECTURES = {
+    "koo_cnn (cnn-25)": ("koo_cnn", {"variant": "cnn-25"}),
+    "koo_cnn (cnn-4)": ("koo_cnn", {"variant": "cnn-4"}),
+    "deepbind": ("deepbind", {}),
+    "gb_basic": ("gb_basic", {}),
+    "gb_final": ("gb_final", {}),
+    "promoter_cnn": ("promoter_cnn", {}),
+    "promoter_net": ("promoter_net", {}),
+    "attention_net": ("attention_net", {}),
+    "bigru_attention": ("bigru_attention", {}),
+}
+
+
+class PerSample(Dataset):
+    """The usual per-sample Dataset: one sequence and its labels as tensors."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.x, self.y = x, y
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def __getitem__(self, i: int):
+        return torch.from_numpy(self.x[i]).float(), torch.from_numpy(self.y[i]).float()
+
+
+def naive_epoch(model: torch.nn.Module, loader: DataLoader,
+                optimizer: torch.optim.Optimizer) -> None:
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    model.train()
+    for xb, yb in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+
+
+def timed(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def batching_rate(x: np.ndarray, y: np.ndarray, repeats: int = REPEATS) -> tuple[float, float]:
+    """Sequences/s of producing shuffled float batches alone (no model): motifnet vs naive.
+
+    This is the ceiling each loop puts on a fast accelerator, where the model costs little.
+    """
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y).float()
+    loader = DataLoader(PerSample(x, y), batch_size=64, shuffle=True)
+    ours = naive = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        order = torch.randperm(len(x))
+        for s in range(0, len(x), 100):
+            index = order[s:s + 100]
+            tx[index].float(), ty[index]
+        ours = min(ours, time.perf_counter() - start)
+        start = time.perf_counter()
+        for _ in loader:
+            pass
+        naive = min(naive, time.perf_counter() - start)
+    return len(x) / ours, len(x) / naive
+
+
+def random_split(n: int, seed: int) -> EncodedSplit:
+    rng = np.random.default_rng(seed)
+    x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (n, LENGTH))].transpose(0, 2, 1).copy()
+    y = (rng.random((n, OUTPUTS)) < 0.3).astype(np.uint8)
+    return EncodedSplit(x, y, np.arange(n).astype(str))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--n", type=int, default=1000, help="training sequences per epoch")
+    parser.add_argument("--only", nargs="*", help="architecture labels to run")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    full, val = random_split(args.n, 0), random_split(10, 1)
+    cfg = resolve_training({"grad_clip": 0.0}, {})
+    device = torch.device("cpu")
+    print(f"{args.n} sequences x {LENGTH} nt, {OUTPUTS} outputs, {args.threads} thread(s), "
+          f"torch {torch.__version__}")
+    ours, naive = batching_rate(full.x, full.y)
+    print(f"batching alone (no model): motifnet {ours:,.0f} seq/s, naive {naive:,.0f} seq/s, "
+          f"{ours / naive:.0f}x")
+    print(f"{'architecture':<20} {'params':>9} {'seqs':>5} {'motifnet seq/s':>15} "
+          f"{'naive seq/s':>12} {'speed-up':>9}")
+    for label, (name, params) in ARCHITECTURES.items():
+        if args.only and label not in args.only:
+            continue
+        n = args.n // 4 if name in SLOW else args.n
+        train = EncodedSplit(full.x[:n], full.y[:n], full.ids[:n])
+        torch.manual_seed(0)
+        model = build_model(name, OUTPUTS, LENGTH, params)
+        n_params = sum(p.numel() for p in model.parameters())
+        trainer = Trainer(model, train, val, "multilabel", cfg, device)
+        ours = n / min(timed(trainer.train_epoch) for _ in range(1 + REPEATS))
+        model = build_model(name, OUTPUTS, LENGTH, params)
+        loader = DataLoader(PerSample(train.x, train.y), batch_size=64, shuffle=True)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-5)
+        naive = n / min(timed(lambda: naive_epoch(model, loader, optimizer))
+                        for _ in range(1 + REPEATS))
+        print(f"{label:<20} {n_params:>9,} {n:>5} {ours:>15,.0f} {naive:>12,.0f} "
+              f"{ours / naive:>8.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+from motifnet.train_settings import learning_settings
+
+
+rule train:
+    input:
+        train="results/{dataset}/data/train.npz",
+        val="results/{dataset}/data/val.npz",
+        test="results/{dataset}/data/test.npz",
+        encoding="results/{dataset}/data/encoding.json",
+    output:
+        model="results/{dataset}/{arch}/model.pt",
+        history="results/{dataset}/{arch}/history.tsv",
+        metrics="results/{dataset}/{arch}/metrics.json",
+        predictions="results/{dataset}/{arch}/predictions.tsv",
+        curves=report(
+            "results/{dataset}/{arch}/plots/curves.png",
+            caption="../report/training_curves.rst",
+            category="Training",
+            subcategory="{dataset}",
+            labels={"dataset": "{dataset}", "architecture": "{arch}", "figure": "curves"},
+        ),
+        roc=report(
+            "results/{dataset}/{arch}/plots/roc.png",
+            caption="../report/roc.rst",
+            category="Training",
+            subcategory="{dataset}",
+            labels={"dataset": "{dataset}", "architecture": "{arch}", "figure": "ROC"},
+        ),
+        confusion=report(
+            "results/{dataset}/{arch}/plots/confusion.png",
+            caption="../report/confusion.rst",
+            category="Training",
+            subcategory="{dataset}",
+            labels={"dataset": "{dataset}", "architecture": "{arch}", "figure": "confusion"},
+        ),
+    params:
+        # Learning settings only: a change retrains just the jobs it concerns. Resources
+        # (threads, mem_mb, gpu, runtime) and the gpus block change no result; the script
+        # reads gpus from the config.
+        training=lambda wildcards: learning_settings(training_config(wildcards.arch)),
+        architecture=lambda wildcards: {
+            "model": architecture(wildcards.arch)["model"],
+            "params": architecture(wildcards.arch).get("params", {}),
+        },
+    log:
+        "logs/train/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/train/{dataset}/{arch}.tsv"
+    threads: lambda wildcards: training_config(wildcards.arch)["threads"]
+    resources:
+        gpu=lambda wildcards: (
+            0 if config["gpus"]["cpu_only"] else training_config(wildcards.arch)["gpu"]
+        ),
+        mem_mb=lambda wildcards: training_config(wildcards.arch)["mem_mb"],
+        runtime=lambda wildcards: training_config(wildcards.arch)["runtime"],
+    conda:
+        "../../envs/train.yaml"
+    script:
+        "../../scripts/train.py"
