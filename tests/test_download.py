@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from motifnet.download import download
+from motifnet.download import download, missing_files
 from motifnet.errors import InputError
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
@@ -45,7 +45,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def server():
     Handler.drops = 0
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -88,3 +88,59 @@ def test_unreachable_host_gives_manual_instructions(tmp_path):
         download("http://127.0.0.1:9/x", Path(tmp_path) / "f.bin", retries=1, backoff=0.01,
                  timeout=2)
     assert "by hand" in str(error.value)
+
+
+class NoRangeHandler(Handler):
+    """Ignores Range (always the whole file, 200) and drops the first connection."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(PAYLOAD)))
+        self.end_headers()
+        if Handler.drops == 0:
+            Handler.drops += 1
+            self.wfile.write(PAYLOAD[: len(PAYLOAD) // 3])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(PAYLOAD)
+
+
+def test_server_without_range_support_restarts_cleanly(tmp_path):
+    Handler.drops = 0
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NoRangeHandler)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/f"
+        path = download(url, tmp_path / "f.bin", SHA, backoff=0.01)
+    finally:
+        httpd.shutdown()
+    assert path.read_bytes() == PAYLOAD and Handler.drops == 1
+
+
+def test_checksum_is_written_beside_and_logged_when_unpinned(server, tmp_path, caplog):
+    with caplog.at_level("WARNING"):
+        path = download(f"{server}/ok", tmp_path / "f.bin", backoff=0.01)
+    assert (tmp_path / "f.bin.sha256").read_text() == f"{SHA}  f.bin\n"
+    assert SHA in caplog.text and "pin it" in caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.bin", "f.bin.sha256"]
+    assert path.read_bytes() == PAYLOAD
+
+
+def test_cached_file_is_verified_and_replaced_when_corrupt(server, tmp_path):
+    (tmp_path / "f.bin").write_bytes(b"stale")
+    with pytest.raises(InputError, match="sha256 mismatch"):
+        download(f"{server}/ok", tmp_path / "f.bin", SHA, offline=True)
+    (tmp_path / "f.bin").write_bytes(b"stale")
+    path = download(f"{server}/ok", tmp_path / "f.bin", SHA, backoff=0.01)
+    assert path.read_bytes() == PAYLOAD
+
+
+def test_missing_files_lists_every_url_and_path(tmp_path):
+    (tmp_path / "here").write_text("x")
+    error = missing_files([("http://h/a", tmp_path / "a"), ("http://h/here", tmp_path / "here"),
+                           ("http://h/b", tmp_path / "sub" / "b")])
+    assert "2 file(s) missing" in str(error)
+    assert f"http://h/a\n    -> {tmp_path / 'a'}" in str(error)
+    assert "http://h/here" not in str(error)
+    assert missing_files([("http://h/here", tmp_path / "here")]) is None

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from .errors import InputError
+from .io import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +59,58 @@ def _fetch_once(url: str, part: Path, timeout: float) -> None:
         raise ConnectionError(f"connection closed at {size} of {expected} bytes")
 
 
+def write_checksum(path: str | os.PathLike, digest: str | None = None) -> Path:
+    """Write ``path.sha256`` (``sha256sum`` format) beside a file; return the sidecar's path."""
+    path = Path(path)
+    digest = digest or sha256sum(path)
+    sidecar = path.with_name(path.name + ".sha256")
+    with atomic_write(sidecar) as handle:
+        handle.write(f"{digest}  {path.name}\n")
+    return sidecar
+
+
+def _check_cached(dest: Path, sha256: str | None, url: str, offline: bool) -> bool:
+    """True if ``dest`` is present and matches ``sha256``; a mismatching copy is removed."""
+    if not dest.exists():
+        return False
+    try:
+        verify_sha256(dest, sha256, url)
+    except InputError as error:
+        if offline:
+            raise
+        log.warning("%s; downloading it again", error.problem)
+        return False
+    return True
+
+
+def missing_files(files: list[tuple[str, str | os.PathLike]]) -> InputError | None:
+    """The offline-mode error naming every ``(url, path)`` whose file is absent, if any."""
+    absent = [(url, Path(path)) for url, path in files if not Path(path).exists()]
+    if not absent:
+        return None
+    listing = "".join(f"\n  {url}\n    -> {path}" for url, path in absent)
+    return InputError(
+        f"offline mode: {len(absent)} file(s) missing and not downloaded:{listing}",
+        hint="download each URL on a machine with internet and place it at the path under "
+        "it (checksums are verified on use; a Genomic Benchmarks metadata.yaml names the "
+        "{train,test}/<class>.csv.gz files to place beside it), or run without offline",
+    )
+
+
 def download(url: str, dest: str | os.PathLike, sha256: str | None = None, *,
              retries: int = 4, backoff: float = 2.0, timeout: float = 60.0,
              offline: bool = False) -> Path:
     """Download ``url`` to ``dest`` atomically; verify ``sha256`` when given.
 
-    A partial file ``dest.part`` is resumed with an HTTP Range request where the server
-    supports it, else restarted. Failed attempts are retried ``retries`` times with
-    exponential backoff. A 4xx answer is not retried. The file appears at ``dest`` only when
-    complete and verified.
+    A file already at ``dest`` is reused (after verifying ``sha256``; a mismatching one is
+    downloaded again). A partial file ``dest.part`` is resumed with an HTTP Range request
+    where the server supports it, else restarted. Failed attempts are retried ``retries``
+    times with exponential backoff. A 4xx answer is not retried. The file appears at
+    ``dest`` only when complete and verified; its sha256 is written to ``dest.sha256`` (and
+    logged, so that an unpinned download can be pinned in the config).
     """
     dest = Path(dest)
-    if dest.exists():
+    if _check_cached(dest, sha256, url, offline):
         return dest
     if offline:
         raise InputError(
@@ -109,5 +150,11 @@ def download(url: str, dest: str | os.PathLike, sha256: str | None = None, *,
     except InputError as error:
         raise InputError(error.problem.replace(str(part), str(dest)), path=dest,
                          hint=error.hint) from None
+    digest = sha256 or sha256sum(part)
     os.replace(part, dest)
+    write_checksum(dest, digest.lower())
+    if not sha256:
+        log.warning("downloaded %s without a sha256 to check; it has sha256 %s (written to "
+                    "%s.sha256): pin it in the config to detect a changed file", url, digest,
+                    dest.name)
     return dest

@@ -76,7 +76,7 @@ def _binary_from_column(table: BedTable, positive: str | None) -> tuple[np.ndarr
     return (values == positive).to_numpy(np.uint8)[:, None], positive
 
 
-def _from_label_columns(table: BedTable, task: str, positive: str | None) -> LabelledIntervals:
+def from_label_columns(table: BedTable, task: str, positive: str | None) -> LabelledIntervals:
     if not table.label_names:
         raise InputError("no label columns given", key="intervals.label_columns",
                          hint="name the BED column(s) holding labels, or use intervals.classes")
@@ -151,7 +151,7 @@ def _from_class_files(classes: dict[str, str], task: str, positive: str | None,
     return LabelledIntervals(frame.drop(columns="class_index"), y, names)
 
 
-def _assign_ids(frame: pd.DataFrame) -> pd.DataFrame:
+def assign_ids(frame: pd.DataFrame) -> pd.DataFrame:
     """Use BED names as ids where given, else coordinates; refuse duplicated names."""
     named = frame["name"] != "."
     duplicated = frame["name"].duplicated(keep="first") & named
@@ -183,7 +183,7 @@ def load_intervals(spec: dict, task: str) -> LabelledIntervals:
     else:
         table = read_bed(spec["bed"], spec.get("label_columns"), spec.get("label_names"),
                          split_column)
-        result = _from_label_columns(table, task, positive)
-    frame = _assign_ids(result.frame)
+        result = from_label_columns(table, task, positive)
+    frame = assign_ids(result.frame)
     columns = ["id", "chrom", "start", "end", "strand", "split", "source"]
     return LabelledIntervals(frame[columns].reset_index(drop=True), result.y, result.classes)
