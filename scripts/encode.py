@@ -39,7 +39,7 @@ def main(smk):
         "sources": {
             "sequences": file_record(smk.input.sequences),
             "intervals": [file_record(p) for p in smk.params.sources["intervals"]],
-            "genome": {"path": smk.params.sources["genome"]},
+            "genome": smk.params.sources["genome"],
         },
     })
 

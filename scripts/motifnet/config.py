@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 from .errors import InputError
+
+
+def _check_genome(name: str, genomes: dict, key: str) -> None:
+    if name not in genomes:
+        raise InputError(f"genome '{name}' is not declared under genomes", key=key,
+                         hint=f"add it to genomes (declared: {sorted(genomes) or 'none'})")
 
 
 def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
@@ -14,15 +23,21 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
                 f"{spec['synthetic']['length']}", key=f"{key}.length",
                 hint="use the generated sequence length",
             )
-    elif spec["genome"] not in genomes:
-        raise InputError(f"genome '{spec['genome']}' is not declared under genomes",
-                         key=f"{key}.genome",
-                         hint=f"add it to genomes (declared: {sorted(genomes) or 'none'})")
+    elif "sequences" not in spec:
+        _check_genome(spec["genome"], genomes, f"{key}.genome")
+    for cls, genome in spec.get("genomic_benchmark", {}).get("genomes", {}).items():
+        _check_genome(genome, genomes, f"{key}.genomic_benchmark.genomes.{cls}")
     split = spec["split"]
+    if split["method"] == "chromosomes" and "sequences" in spec:
+        raise InputError("method chromosomes needs genome positions, which imported "
+                         "sequences lack", key=f"{key}.split",
+                         hint="use method random, or predefined with a split per sequence")
     if split["method"] == "chromosomes" and not split.get("test_chromosomes"):
         raise InputError("method chromosomes needs test_chromosomes", key=f"{key}.split",
                          hint="list the held-out test chromosomes")
-    if split["method"] == "predefined" and "split_column" not in spec.get("intervals", {}):
+    has_split = "split_column" in spec.get("intervals", {}) or any(
+        block in spec for block in ("genomic_benchmark", "sequences"))
+    if split["method"] == "predefined" and not has_split:
         raise InputError("method predefined needs intervals.split_column", key=f"{key}.split",
                          hint="name the BED column that holds train/val/test")
     intervals = spec.get("intervals", {})
@@ -30,9 +45,73 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
         raise InputError("a binary task takes one label column",
                          key=f"{key}.intervals.label_columns",
                          hint="use task: multilabel for several label columns")
+    labels = spec.get("sequences", {}).get("label_columns", [])
+    if spec["task"] == "binary" and len(labels) > 1:
+        raise InputError("a binary task takes one label column",
+                         key=f"{key}.sequences.label_columns",
+                         hint="use task: multilabel for several label columns")
+
+
+def _n_outputs(spec: dict) -> int:
+    """Outputs of a model on this dataset, where known before the data is read."""
+    if "synthetic" in spec:
+        return len(spec["synthetic"]["motifs"])
+    return 1 if spec["task"] == "binary" else 2
+
+
+@lru_cache(maxsize=None)
+def _interpretable_layers(model: str, n_outputs: int, length: int, params: str,
+                          key: str) -> tuple[str, ...]:
+    """Build the model on the meta device (checks it) and list its motif layers."""
+    import torch
+
+    from .models import build_model
+
+    with torch.device("meta"):
+        net = build_model(model, n_outputs, length, json.loads(params), key=key)
+    return tuple(net.interpretable_layers())
+
+
+def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
+    """Layers of ``arch`` on ``dataset`` whose filters become motifs.
+
+    An architecture's own ``motif_layers`` must all exist; the global ``motifs.layers`` are
+    taken where the model has them (a model without any, e.g. a GRU, yields none).
+    """
+    spec = config["architectures"][arch]
+    data = config["datasets"][dataset]
+    available = _interpretable_layers(spec["model"], _n_outputs(data), data["length"],
+                                      json.dumps(spec.get("params", {}), sort_keys=True),
+                                      f"architectures.{arch}")
+    wanted = spec.get("motif_layers")
+    if wanted is None:
+        return [layer for layer in config["motifs"]["layers"] if layer in available]
+    missing = [layer for layer in wanted if layer not in available]
+    if missing:
+        raise InputError(
+            f"model '{spec['model']}' has no convolution layer {missing} whose positions map "
+            f"back to the input", key=f"architectures.{arch}.motif_layers",
+            hint=f"layers it has: {list(available) or 'none'}",
+        )
+    return list(wanted)
+
+
+def _check_architecture(name: str, spec: dict, config: dict) -> None:
+    """Resolve the training settings and build the model (on the meta device) per dataset."""
+    from .train_settings import resolve_training
+
+    key = f"architectures.{name}"
+    resolve_training(config.get("training"), spec.get("training"), arch=name)
+    for dataset in spec.get("datasets", config["datasets"]):
+        if dataset not in config["datasets"]:
+            raise InputError(f"dataset '{dataset}' is not declared", key=f"{key}.datasets",
+                             hint=f"declared datasets: {', '.join(config['datasets'])}")
+        motif_layers(config, dataset, name)
 
 
 def check_config(config: dict) -> None:
     """Raise :class:`InputError` for a config that is valid JSON but inconsistent."""
     for name, spec in config["datasets"].items():
         _check_dataset(name, spec, config.get("genomes", {}))
+    for name, spec in config.get("architectures", {}).items():
+        _check_architecture(name, spec, config)

@@ -34,10 +34,7 @@ rule encode:
         split=lambda wildcards: dataset(wildcards.dataset)["split"],
         dtype=lambda wildcards: dataset(wildcards.dataset)["dtype"],
         task=lambda wildcards: dataset(wildcards.dataset)["task"],
-        sources=lambda wildcards: {
-            "intervals": interval_files(wildcards),
-            "genome": genome_fasta(wildcards),
-        },
+        sources=data_sources,
     log:
         "logs/encode/{dataset}.log",
     benchmark:

@@ -7,7 +7,8 @@ rule unknown_dataset:
     log:
         "logs/unknown_dataset/{name}/{path}.log",
     wildcard_constraints:
-        name="(?!(?:" + "|".join(map(re.escape, DATASETS)) + ")$)(?!summary)[^/]+",
+        # the lookahead ends at the slash that follows the name in "results/{name}/{path}"
+        name="(?!(?:" + "|".join(map(re.escape, DATASETS)) + ")/)[^/]+",
     localrule: True
     conda:
         "../../envs/data.yaml"

@@ -1,0 +1,29 @@
+"""Rule summarize: results/summary.tsv (every model) and results/trials.tsv (vs the paper)."""
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from motifnet.io import atomic_path
+from motifnet.rulescript import run
+from motifnet.summary import summary_row, trials
+
+
+def main(smk):
+    learned = {(d, a): json.loads(Path(p).read_text())
+               for (d, a), p in zip(smk.params.motif_runs, smk.input.learned)}
+    rows = []
+    for (dataset, arch), path in zip(smk.params.runs, smk.input.metrics):
+        metrics = json.loads(Path(path).read_text())
+        rows.append(summary_row(dataset, arch, smk.params.architectures[arch], metrics,
+                                learned.get((dataset, arch))))
+    summary = pd.DataFrame(rows)
+    for path, table in ((smk.output.summary, summary), (smk.output.trials, trials(summary))):
+        with atomic_path(path) as tmp:
+            table.to_csv(tmp, sep="\t", index=False, float_format="%.4g")
+    logging.info("%d models summarised", len(summary))
+
+
+run(main, snakemake)  # noqa: F821

@@ -1,0 +1,102 @@
+rule export_motif_db:
+    input:
+        user_motif_file,
+    output:
+        f"resources/motif_db/{motif_db_name()}.meme",
+    params:
+        motif_db=config["motif_db"],
+    log:
+        f"logs/export_motif_db/{motif_db_name()}.log",
+    conda:
+        "../../envs/motifs.yaml"
+    script:
+        "../../scripts/export_motif_db.py"
+
+
+rule warm_tomtom:
+    """Compile memelite's numba kernels once into the shared cache, before TomTom jobs run."""
+    output:
+        "resources/numba_cache/memelite.warm",
+    log:
+        "logs/warm_tomtom.log",
+    conda:
+        "../../envs/motifs.yaml"
+    script:
+        "../../scripts/warm_tomtom.py"
+
+
+rule extract_pfms:
+    input:
+        model="results/{dataset}/{arch}/model.pt",
+        sequences=f"results/{{dataset}}/data/{config['motifs']['split']}.npz",
+    output:
+        pfms=directory("results/{dataset}/{arch}/pfms"),
+        table="results/{dataset}/{arch}/filters.tsv",
+        meme="results/{dataset}/{arch}/filters.meme",
+    params:
+        motifs=config["motifs"],
+        layers=lambda wildcards: motif_layers(wildcards.dataset, wildcards.arch),
+    log:
+        "logs/extract_pfms/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/extract_pfms/{dataset}/{arch}.tsv"
+    threads: 2
+    conda:
+        "../../envs/motifs.yaml"
+    script:
+        "../../scripts/extract_pfms.py"
+
+
+rule tomtom:
+    input:
+        queries="results/{dataset}/{arch}/filters.meme",
+        table="results/{dataset}/{arch}/filters.tsv",
+        motif_db=rules.export_motif_db.output[0],
+        warm=rules.warm_tomtom.output[0],
+    output:
+        matches="results/{dataset}/{arch}/tomtom.tsv",
+        learned="results/{dataset}/{arch}/learned.json",
+    params:
+        tomtom=config["tomtom"],
+        ground_truth=lambda wildcards: ground_truth(wildcards.dataset),
+    log:
+        "logs/tomtom/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/tomtom/{dataset}/{arch}.tsv"
+    threads: 2
+    conda:
+        "../../envs/meme.yaml"
+    script:
+        "../../scripts/run_tomtom.py"
+
+
+rule motif_logos:
+    input:
+        pfms="results/{dataset}/{arch}/pfms",
+        matches="results/{dataset}/{arch}/tomtom.tsv",
+        motif_db=rules.export_motif_db.output[0],
+    output:
+        grid=report(
+            "results/{dataset}/{arch}/logos.png",
+            caption="../report/logos.rst",
+            category="Motifs",
+            subcategory="{dataset}",
+            labels={"dataset": "{dataset}", "architecture": "{arch}", "figure": "top filters"},
+        ),
+        matches=report(
+            directory("results/{dataset}/{arch}/matches"),
+            patterns=["{filter}.png"],
+            caption="../report/matches.rst",
+            category="Motifs",
+            subcategory="{dataset}",
+            labels={"dataset": "{dataset}", "architecture": "{arch}", "filter": "{filter}"},
+        ),
+    params:
+        motifs=config["motifs"],
+        evalue_threshold=config["tomtom"]["evalue_threshold"],
+    log:
+        "logs/motif_logos/{dataset}/{arch}.log",
+    conda:
+        "../../envs/motifs.yaml"
+    script:
+        "../../scripts/motif_logos.py"

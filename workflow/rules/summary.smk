@@ -1,0 +1,27 @@
+rule summarize:
+    input:
+        metrics=expand_runs("results/{dataset}/{arch}/metrics.json", model_runs()),
+        learned=expand_runs("results/{dataset}/{arch}/learned.json", motif_runs()),
+    output:
+        summary=report(
+            "results/summary.tsv",
+            caption="../report/summary.rst",
+            category="Summary",
+            labels={"table": "all models"},
+        ),
+        trials=report(
+            "results/trials.tsv",
+            caption="../report/trials.rst",
+            category="Summary",
+            labels={"table": "trials and paper"},
+        ),
+    params:
+        runs=model_runs(),
+        motif_runs=motif_runs(),
+        architectures=config["architectures"],
+    log:
+        "logs/summarize.log",
+    conda:
+        "../../envs/motifs.yaml"
+    script:
+        "../../scripts/summarize.py"
