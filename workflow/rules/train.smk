@@ -51,8 +51,9 @@ rule train:
         gpu=lambda wildcards: (
             0 if config["gpus"]["cpu_only"] else training_config(wildcards.arch)["gpu"]
         ),
-        mem_mb=lambda wildcards: training_config(wildcards.arch)["mem_mb"],
-        runtime=lambda wildcards: training_config(wildcards.arch)["runtime"],
+        # from the config, doubled on each retry (e.g. after running out of memory)
+        mem_mb=lambda wildcards, attempt: training_config(wildcards.arch)["mem_mb"] * attempt,
+        runtime=lambda wildcards, attempt: training_config(wildcards.arch)["runtime"] * attempt,
     conda:
         "../../envs/train.yaml"
     script:
