@@ -22,6 +22,7 @@ from motifnet.training import (
     DEFAULTS,
     Outputs,
     fit,
+    mixed_precision,
     predict,
     resolve_training,
     sample_weights,
@@ -67,12 +68,16 @@ class Tiny(nn.Module):
 
 
 def settings(**given) -> dict:
-    return resolve_training({"epochs": 6, "batch_size": 32, "lr": 1e-2, "seed": 0}, given)
+    """Small-problem settings, in float32 unless a test asks for mixed precision."""
+    return resolve_training({"epochs": 6, "batch_size": 32, "lr": 1e-2, "seed": 0,
+                             "amp": False}, given)
 
 
-def test_fit_learns_planted_motif():
+@pytest.mark.parametrize("amp", [False, True])
+def test_fit_learns_planted_motif(amp):
     data = splits()
-    result = fit(Tiny(), data["train"], data["val"], "binary", settings(), CPU)
+    cfg = settings(amp=amp, epochs=8)
+    result = fit(Tiny(), data["train"], data["val"], "binary", cfg, CPU)
     best = max(row["val_auroc"] for row in result.history)
     assert best > 0.9
     assert result.history[result.best_epoch - 1]["val_auroc"] == best
@@ -102,6 +107,13 @@ def test_early_stopping_and_uint8_input():
     result = fit(Tiny(), data["train"], data["val"], "binary", cfg, CPU)
     assert len(result.history) < 30
     assert len(result.history) - result.best_epoch == 2
+
+
+def test_mixed_precision_dtype():
+    assert mixed_precision(False, CPU) is None
+    assert mixed_precision(True, torch.device("cuda")) == torch.float16
+    assert mixed_precision(True, CPU) in (None, torch.bfloat16)
+    assert mixed_precision(True, torch.device("mps")) is None
 
 
 def test_sampler_weights_balance_classes():

@@ -103,12 +103,28 @@ def _batch_starts(n: int, batch_size: int) -> range:
     return range(0, n - 1, batch_size) if n > 1 else range(n)
 
 
+def mixed_precision(amp: bool, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype for ``amp``: float16 on CUDA, bfloat16 on CPUs with native bf16
+    (AVX512-BF16 or AMX); None (full float32) elsewhere or when ``amp`` is off."""
+    if not amp:
+        return None
+    if device.type == "cuda":
+        return torch.float16
+    if device.type == "cpu":
+        try:
+            native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+        except AttributeError:  # a torch without these probes: stay in float32
+            native = False
+        return torch.bfloat16 if native else None
+    return None
+
+
 def _logits(model: nn.Module, x: Tensor, device: torch.device, batch_size: int,
-            amp: bool) -> Tensor:
+            amp: torch.dtype | None) -> Tensor:
     """Float32 logits (N, K) on ``device`` for data ``x`` (uint8 or float, on any device)."""
     model.eval()
     out = []
-    with torch.inference_mode(), torch.autocast(device.type, enabled=amp):
+    with torch.inference_mode(), torch.autocast(device.type, dtype=amp, enabled=amp is not None):
         for start in range(0, len(x), batch_size):
             batch = x[start:start + batch_size].to(device, non_blocking=True).float()
             out.append(model(batch).float())
@@ -126,7 +142,7 @@ def predict(model: nn.Module, x: np.ndarray, task: str, device: torch.device | s
     """Class probabilities (N, K) for one-hot sequences ``x`` (N, 4, L)."""
     device = torch.device(device)
     return probabilities(_logits(model, torch.from_numpy(np.ascontiguousarray(x)), device,
-                                 batch_size, amp=False), task)
+                                 batch_size, amp=None), task)
 
 
 @dataclass
@@ -159,7 +175,7 @@ class Trainer:
         self.y_train = torch.as_tensor(train.y, dtype=torch.float32).to(self.x_train.device)
         self.y_val = torch.as_tensor(val.y, dtype=torch.float32, device=device)
         self.starts = _batch_starts(len(self.x_train), cfg["batch_size"])
-        self.amp = cfg["amp"] and device.type == "cuda"
+        self.amp = mixed_precision(cfg["amp"], device)
         self.loss_fn = make_loss(task, train.y, cfg["class_weighting"], device)
         self.val_loss_fn = make_loss(task)
         self.weights = (sample_weights(train.y, task)
@@ -173,7 +189,8 @@ class Trainer:
         elif cfg["scheduler"] == "onecycle":
             self.onecycle = torch.optim.lr_scheduler.OneCycleLR(
                 self.optimizer, max_lr=cfg["lr"], total_steps=cfg["epochs"] * len(self.starts))
-        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp)
+        # float16 needs loss scaling; bfloat16 has float32's range and does not
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp == torch.float16)
 
     @property
     def lr(self) -> float:
@@ -202,7 +219,7 @@ class Trainer:
                 # The batch is already a random draw, so its first half is a random half.
                 half = len(index) // 2
                 xb[:half] = xb[:half].flip((1, 2))
-            with torch.autocast(device.type, enabled=self.amp):
+            with torch.autocast(device.type, dtype=self.amp, enabled=self.amp is not None):
                 loss = self.loss_fn(model(xb), yb)
             optimizer.zero_grad(set_to_none=True)
             self.scaler.scale(loss).backward()
@@ -240,10 +257,10 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         epoch_started, lr = time.perf_counter(), trainer.lr
         train_loss = trainer.train_epoch()
         if not math.isfinite(train_loss):
-            raise _diverged("the training loss", epoch, trainer.amp)
+            raise _diverged("the training loss", epoch, trainer.amp is not None)
         val_loss, prob = trainer.validate()
         if not math.isfinite(val_loss):
-            raise _diverged("the validation loss", epoch, trainer.amp)
+            raise _diverged("the validation loss", epoch, trainer.amp is not None)
         val_auroc, val_auprc = macro_auroc(val.y, prob), macro_auprc(val.y, prob)
         # Without both labels in the validation set, AUROC is undefined: select on the loss.
         score = val_auroc if math.isfinite(val_auroc) else -val_loss
