@@ -68,15 +68,13 @@ class Tiny(nn.Module):
 
 
 def settings(**given) -> dict:
-    """Small-problem settings, in float32 unless a test asks for mixed precision."""
-    return resolve_training({"epochs": 6, "batch_size": 32, "lr": 1e-2, "seed": 0,
-                             "amp": False}, given)
+    return resolve_training({"epochs": 6, "batch_size": 32, "lr": 1e-2, "seed": 0}, given)
 
 
-@pytest.mark.parametrize("amp", [False, True])
-def test_fit_learns_planted_motif(amp):
+@pytest.mark.parametrize("bf16", [False, True])
+def test_fit_learns_planted_motif(bf16):
     data = splits()
-    cfg = settings(amp=amp, epochs=8)
+    cfg = settings(bf16_cpu=bf16, epochs=8)
     result = fit(Tiny(), data["train"], data["val"], "binary", cfg, CPU)
     best = max(row["val_auroc"] for row in result.history)
     assert best > 0.9
@@ -110,10 +108,12 @@ def test_early_stopping_and_uint8_input():
 
 
 def test_mixed_precision_dtype():
-    assert mixed_precision(False, CPU) is None
-    assert mixed_precision(True, torch.device("cuda")) == torch.float16
-    assert mixed_precision(True, CPU) in (None, torch.bfloat16)
-    assert mixed_precision(True, torch.device("mps")) is None
+    cuda, mps = torch.device("cuda"), torch.device("mps")
+    assert mixed_precision(settings(amp=True), cuda) == torch.float16
+    assert mixed_precision(settings(amp=False), cuda) is None
+    assert mixed_precision(settings(amp=True), CPU) is None
+    assert mixed_precision(settings(bf16_cpu=True), CPU) in (None, torch.bfloat16)
+    assert mixed_precision(settings(bf16_cpu=True), mps) is None
 
 
 def test_sampler_weights_balance_classes():

@@ -21,6 +21,7 @@ DEFAULTS: dict = {
     "class_weighting": "none",
     "rc_augment": False,
     "amp": True,
+    "bf16_cpu": False,
     "seed": 0,
     "device": "auto",
     "threads": 4,

@@ -103,14 +103,12 @@ def _batch_starts(n: int, batch_size: int) -> range:
     return range(0, n - 1, batch_size) if n > 1 else range(n)
 
 
-def mixed_precision(amp: bool, device: torch.device) -> torch.dtype | None:
-    """The autocast dtype for ``amp``: float16 on CUDA, bfloat16 on CPUs with native bf16
-    (AVX512-BF16 or AMX); None (full float32) elsewhere or when ``amp`` is off."""
-    if not amp:
-        return None
+def mixed_precision(cfg: dict, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype: float16 on CUDA with ``amp``; bfloat16 on CPUs with native bf16
+    (AVX512-BF16 or AMX) with ``bf16_cpu``; None (float32) otherwise."""
     if device.type == "cuda":
-        return torch.float16
-    if device.type == "cpu":
+        return torch.float16 if cfg["amp"] else None
+    if device.type == "cpu" and cfg["bf16_cpu"]:
         try:
             native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
         except AttributeError:  # a torch without these probes: stay in float32
@@ -175,7 +173,7 @@ class Trainer:
         self.y_train = torch.as_tensor(train.y, dtype=torch.float32).to(self.x_train.device)
         self.y_val = torch.as_tensor(val.y, dtype=torch.float32, device=device)
         self.starts = _batch_starts(len(self.x_train), cfg["batch_size"])
-        self.amp = mixed_precision(cfg["amp"], device)
+        self.amp = mixed_precision(cfg, device)
         self.loss_fn = make_loss(task, train.y, cfg["class_weighting"], device)
         self.val_loss_fn = make_loss(task)
         self.weights = (sample_weights(train.y, task)
