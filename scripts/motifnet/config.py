@@ -59,12 +59,22 @@ def _n_outputs(spec: dict) -> int:
     return 1 if spec["task"] == "binary" else 2
 
 
+# Models with no convolution at the input, for when torch is absent where Snakemake runs.
+NO_INPUT_CONVOLUTION = ("bigru_attention",)
+
+
 @lru_cache(maxsize=None)
 def _interpretable_layers(model: str, n_outputs: int, length: int, params: str,
-                          key: str) -> tuple[str, ...]:
-    """Build the model on the meta device (checks it) and list its motif layers."""
-    import torch
+                          key: str) -> tuple[str, ...] | None:
+    """Build the model on the meta device (checks it) and list its motif layers.
 
+    None where torch is not installed beside Snakemake (``--sdm conda`` with Snakemake
+    alone): the model is then checked by its training job.
+    """
+    try:
+        import torch
+    except ImportError:
+        return None
     from .models import build_model
 
     with torch.device("meta"):
@@ -84,6 +94,9 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
                                       json.dumps(spec.get("params", {}), sort_keys=True),
                                       f"architectures.{arch}")
     wanted = spec.get("motif_layers")
+    if available is None:
+        none = spec["model"] in NO_INPUT_CONVOLUTION
+        return [] if none else list(wanted or config["motifs"]["layers"])
     if wanted is None:
         return [layer for layer in config["motifs"]["layers"] if layer in available]
     missing = [layer for layer in wanted if layer not in available]

@@ -128,7 +128,7 @@ def snakemake(env: dict[str, str], workdir: Path, *extra: str,
     """Snakemake in ``workdir`` through the profile, in the background, its output in
     ``log`` (default: a new snakemake.<time>.log there); only the first status wait is
     shortened, and retries are off so that a cancelled job stays cancelled."""
-    args = [sys.executable, "-m", "snakemake", "--profile", str(PROFILE),
+    args = [sys.executable, "-m", "snakemake", "--workflow-profile", str(PROFILE),
             "--slurm-init-seconds-before-status-checks", "2", "--retries", "0", *extra]
     log = log or workdir / f"snakemake.{time.monotonic_ns()}.log"
     with open(log, "w") as out:
