@@ -65,6 +65,7 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
             "fraction_matched": score.get("fraction_matched"),
             "fraction_matched_shuffled": score.get("null_shuffled", {}).get("fraction_matched"),
             "fraction_ground_truth": truth.get("fraction"),
+            "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
             "tfs_recovered": ",".join(truth.get("recovered", [])),
             "top_tfs": ",".join(f"{t['tf']}({t['filters']})" for t in score.get("top_tfs", [])[:5]),
             "tomtom_engine": learned.get("engine"),
@@ -96,7 +97,7 @@ def trials(summary: pd.DataFrame) -> pd.DataFrame:
             "test_auroc": _mean_sd(group["test_auroc"]),
         }
         for column in ("fraction_matched", "fraction_matched_shuffled",
-                       "fraction_ground_truth"):
+                       "fraction_ground_truth", "fraction_ground_truth_any_hit"):
             if column in group:
                 row[column] = _mean_sd(group[column])
         if variant:
