@@ -51,13 +51,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 requirements=requirements.txt
 $dev && requirements=requirements-dev.txt
-if ! .venv/bin/python -m pip install -q --disable-pip-version-check --dry-run -r "$requirements" 2>/dev/null \
-    | grep -q "Would install"; then
+# A stamp of the requirement files' checksum: reinstall only when they change.
+stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$requirements"
+if [ -e "$stamp" ]; then
   say "Python packages already installed ($requirements)"
 else
   say "installing Python packages ($requirements)"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  touch "$stamp"
 fi
 
 if $dev; then
