@@ -7,72 +7,44 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Server
+
 from motifnet.download import download, missing_files
 from motifnet.errors import InputError
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    """/ok: the payload (Range honoured); /drop: closes after half; /missing: 404."""
-
-    drops = 0
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        if self.path == "/missing":
-            self.send_error(404)
-            return
-        start = 0
-        if "Range" in self.headers:
-            start = int(self.headers["Range"].split("=")[1].split("-")[0])
-        body = PAYLOAD[start:]
-        self.send_response(206 if start else 200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.path == "/drop" and Handler.drops == 0:
-            Handler.drops += 1
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        self.wfile.write(body)
-
-
 @pytest.fixture
-def server():
-    Handler.drops = 0
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+def files(server):
+    """/ok serves the payload; /drop closes the connection half-way once; the rest is 404."""
+    Server.files.update({"/ok": PAYLOAD, "/drop": PAYLOAD})
+    Server.drop.add("/drop")
+    return server
 
 
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
 
-def test_success_with_checksum(server, tmp_path):
-    path = download(f"{server}/ok", tmp_path / "f.bin", SHA, backoff=0.01)
+def test_success_with_checksum(files, tmp_path):
+    path = download(f"{files}/ok", tmp_path / "f.bin", SHA, backoff=0.01)
     assert path.read_bytes() == PAYLOAD
 
 
-def test_dropped_connection_is_resumed(server, tmp_path):
-    path = download(f"{server}/drop", tmp_path / "f.bin", SHA, backoff=0.01)
-    assert path.read_bytes() == PAYLOAD and Handler.drops == 1
+def test_dropped_connection_is_resumed(files, tmp_path):
+    path = download(f"{files}/drop", tmp_path / "f.bin", SHA, backoff=0.01)
+    assert path.read_bytes() == PAYLOAD and Server.hits["/drop"] == 2
 
 
-def test_checksum_mismatch_leaves_nothing(server, tmp_path):
+def test_checksum_mismatch_leaves_nothing(files, tmp_path):
     with pytest.raises(InputError, match="sha256 mismatch"):
-        download(f"{server}/ok", tmp_path / "f.bin", "0" * 64, backoff=0.01)
+        download(f"{files}/ok", tmp_path / "f.bin", "0" * 64, backoff=0.01)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_404_names_url_and_path(server, tmp_path):
+def test_404_names_url_and_path(files, tmp_path):
     with pytest.raises(InputError, match="HTTP 404") as error:
-        download(f"{server}/missing", tmp_path / "f.bin", backoff=0.01)
+        download(f"{files}/missing", tmp_path / "f.bin", backoff=0.01)
     assert str(tmp_path / "f.bin") in str(error.value)
     assert list(tmp_path.iterdir()) == []
 
@@ -90,15 +62,20 @@ def test_unreachable_host_gives_manual_instructions(tmp_path):
     assert "by hand" in str(error.value)
 
 
-class NoRangeHandler(Handler):
+class NoRangeHandler(http.server.BaseHTTPRequestHandler):
     """Ignores Range (always the whole file, 200) and drops the first connection."""
+
+    drops = 0
+
+    def log_message(self, *args):
+        pass
 
     def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Length", str(len(PAYLOAD)))
         self.end_headers()
-        if Handler.drops == 0:
-            Handler.drops += 1
+        if NoRangeHandler.drops == 0:
+            NoRangeHandler.drops += 1
             self.wfile.write(PAYLOAD[: len(PAYLOAD) // 3])
             self.wfile.flush()
             self.close_connection = True
@@ -107,7 +84,7 @@ class NoRangeHandler(Handler):
 
 
 def test_server_without_range_support_restarts_cleanly(tmp_path):
-    Handler.drops = 0
+    NoRangeHandler.drops = 0
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NoRangeHandler)
     threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     try:
@@ -115,24 +92,24 @@ def test_server_without_range_support_restarts_cleanly(tmp_path):
         path = download(url, tmp_path / "f.bin", SHA, backoff=0.01)
     finally:
         httpd.shutdown()
-    assert path.read_bytes() == PAYLOAD and Handler.drops == 1
+    assert path.read_bytes() == PAYLOAD and NoRangeHandler.drops == 1
 
 
-def test_checksum_is_written_beside_and_logged_when_unpinned(server, tmp_path, caplog):
+def test_checksum_is_written_beside_and_logged_when_unpinned(files, tmp_path, caplog):
     with caplog.at_level("WARNING"):
-        path = download(f"{server}/ok", tmp_path / "f.bin", backoff=0.01)
+        path = download(f"{files}/ok", tmp_path / "f.bin", backoff=0.01)
     assert (tmp_path / "f.bin.sha256").read_text() == f"{SHA}  f.bin\n"
     assert SHA in caplog.text and "pin it" in caplog.text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.bin", "f.bin.sha256"]
     assert path.read_bytes() == PAYLOAD
 
 
-def test_cached_file_is_verified_and_replaced_when_corrupt(server, tmp_path):
+def test_cached_file_is_verified_and_replaced_when_corrupt(files, tmp_path):
     (tmp_path / "f.bin").write_bytes(b"stale")
     with pytest.raises(InputError, match="sha256 mismatch"):
-        download(f"{server}/ok", tmp_path / "f.bin", SHA, offline=True)
+        download(f"{files}/ok", tmp_path / "f.bin", SHA, offline=True)
     (tmp_path / "f.bin").write_bytes(b"stale")
-    path = download(f"{server}/ok", tmp_path / "f.bin", SHA, backoff=0.01)
+    path = download(f"{files}/ok", tmp_path / "f.bin", SHA, backoff=0.01)
     assert path.read_bytes() == PAYLOAD
 
 

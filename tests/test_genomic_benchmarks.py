@@ -3,17 +3,15 @@ like the published repository, extracted from the real E. coli genome."""
 
 import gzip
 import hashlib
-import http.server
 import io
 import json
-import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, run_snakemake
+from conftest import REPO, Server, run_snakemake
 from snakemake.utils import validate
 
 from motifnet.chromosomes import resolve_names
@@ -39,48 +37,6 @@ def fasta_bytes(records: dict[str, str]) -> bytes:
 def csv_gz(rows: list[tuple]) -> bytes:
     text = "id,region,start,end,strand\n" + "".join(",".join(map(str, r)) + "\n" for r in rows)
     return gzip.compress(text.encode(), mtime=0)
-
-
-class Server(http.server.BaseHTTPRequestHandler):
-    """Serves ``files`` (path -> bytes), honouring Range; counts GETs; paths in ``drop`` are
-    cut off half-way once; anything else is a 404."""
-
-    files: dict[str, bytes] = {}
-    drop: set[str] = set()
-    hits: dict[str, int] = {}
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        Server.hits[self.path] = Server.hits.get(self.path, 0) + 1
-        if self.path not in Server.files:
-            self.send_error(404)
-            return
-        start = 0
-        if "Range" in self.headers:
-            start = int(self.headers["Range"].split("=")[1].split("-")[0])
-        body = Server.files[self.path][start:]
-        self.send_response(206 if start else 200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.path in Server.drop:
-            Server.drop.discard(self.path)
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        self.wfile.write(body)
-
-
-@pytest.fixture
-def server():
-    Server.files, Server.drop, Server.hits = {}, set(), {}
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
