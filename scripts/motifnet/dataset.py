@@ -7,7 +7,6 @@ length, dtype, counts per class and split, and the exact source files.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .download import sha256sum
 from .io import atomic_path
 
 
@@ -47,8 +47,4 @@ def load_encoding(path: str | os.PathLike) -> dict:
 
 def file_record(path: str | os.PathLike) -> dict:
     """Path, size and sha256 of a source file, for provenance."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return {"path": str(path), "bytes": os.path.getsize(path), "sha256": digest.hexdigest()}
+    return {"path": str(path), "bytes": os.path.getsize(path), "sha256": sha256sum(path)}
