@@ -191,7 +191,7 @@ def test_unknown_model_lists_the_known_names():
         ({"dropout_dense": 1.5}, r"'dropout_dense' is 1.5; it must be < 1.0"),
         ({"rc_average": 1}, r"'rc_average' must be true or false"),
         ({"variant": "cnn-7"}, r"'variant' is 'cnn-7'; allowed: cnn-1, "),
-        ({"pool_size": 4}, r"no parameter\(s\) 'pool_size'; known: dense_units, "),
+        ({"pool_size": 4}, r"no parameter\(s\) 'pool_size'; known: dense_batchnorm, dense_units, "),
         ({"filters1": 0}, r"'filters1' is 0; it must be >= 1"),
         ({"pool1": 4, "pool1_stride": 8}, r"'pool1_stride' \(8\) is larger than 'pool1' \(4\)"),
     ],
@@ -219,3 +219,11 @@ def test_build_is_cheap_on_the_meta_device():
     with torch.device("meta"):
         net = build_model("bigru_attention", 1, 1000, {"rc_average": True})
     assert next(net.parameters()).device.type == "meta"
+
+
+def test_koo_dense_layer_has_batch_norm_as_in_the_papers_code():
+    def norms(net: torch.nn.Module) -> int:
+        return sum(isinstance(m, torch.nn.BatchNorm1d) for m in net.head.modules())
+
+    assert norms(build_model("koo_cnn", 12, 200)) == 1
+    assert norms(build_model("koo_cnn", 12, 200, {"dense_batchnorm": False})) == 0

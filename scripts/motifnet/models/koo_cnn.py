@@ -2,8 +2,10 @@
 first-layer motifs come out.
 
 conv1 (30 filters, k19) BN ReLU max-pool p1 dropout 0.1; conv2 (128 filters, k5) BN ReLU
-max-pool p2 dropout 0.1; flatten; dense 512 ReLU dropout 0.5; output logits. 'Same' padding
-everywhere (TensorFlow semantics, as in the paper's code), He initialisation.
+max-pool p2 dropout 0.1; flatten; dense 512 BN ReLU dropout 0.5; output logits. 'Same' padding
+everywhere (TensorFlow semantics, as in the paper's code), He initialisation. The dense layer's
+batch normalisation is in the paper's published model definitions though not in its text;
+without it the network learns several times slower under dropout 0.5 (``dense_batchnorm``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class KooCNN(MotifModel):
         "pool2": count(),
         "pool2_stride": count(),
         "dense_units": size(512),
+        "dense_batchnorm": Param(bool, True),
         "dropout_conv": dropout(0.1),
         "dropout_dense": dropout(0.5),
     }
@@ -96,6 +99,7 @@ class KooCNN(MotifModel):
         self.head = nn.Sequential(
             nn.Flatten(),
             nn.Linear(hp["filters2"] * after2, hp["dense_units"]),
+            nn.BatchNorm1d(hp["dense_units"]) if hp["dense_batchnorm"] else nn.Identity(),
             nn.ReLU(),
             nn.Dropout(hp["dropout_dense"]),
             nn.Linear(hp["dense_units"], n_outputs),
