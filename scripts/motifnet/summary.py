@@ -30,15 +30,28 @@ KOO_EDDY = {
     ("cnn19-1-2", 30): "0.87",
 }
 KOO_EDDY_AUROC = {"cnn3-2": "0.968 +/- 0.039", "cnn3-50": "0.652 +/- 0.060"}
+FRACTIONS = ("fraction_matched", "fraction_matched_shuffled", "fraction_ground_truth",
+             "fraction_ground_truth_any_hit")
 
 
 def _layer_score(learned: dict, layer: str) -> dict:
     return learned.get("layers", {}).get(layer, {})
 
 
+def _fractions(score: dict) -> dict:
+    truth = score.get("ground_truth", {})
+    return {
+        "fraction_matched": score.get("fraction_matched"),
+        "fraction_matched_shuffled": score.get("null_shuffled", {}).get("fraction_matched"),
+        "fraction_ground_truth": truth.get("fraction"),
+        "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
+    }
+
+
 def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
                 learned: dict | None) -> dict:
-    """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned."""
+    """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned;
+    further motif layers (e.g. cnn-1's conv2) add their fractions as ``<layer>_fraction_*``."""
     row = {
         "dataset": dataset,
         "architecture": arch,
@@ -55,21 +68,20 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         "device": metrics.get("device"),
     }
     if learned:
-        layer = next(iter(learned["layers"]))
+        layer, *others = learned["layers"]
         score = _layer_score(learned, layer)
-        truth = score.get("ground_truth", {})
         row.update({
             "motif_layer": layer,
             "filters": score.get("n_filters"),
             "filters_matched": score.get("n_matched"),
-            "fraction_matched": score.get("fraction_matched"),
-            "fraction_matched_shuffled": score.get("null_shuffled", {}).get("fraction_matched"),
-            "fraction_ground_truth": truth.get("fraction"),
-            "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
-            "tfs_recovered": ",".join(truth.get("recovered", [])),
+            **_fractions(score),
+            "tfs_recovered": ",".join(score.get("ground_truth", {}).get("recovered", [])),
             "top_tfs": ",".join(f"{t['tf']}({t['filters']})" for t in score.get("top_tfs", [])[:5]),
             "tomtom_engine": learned.get("engine"),
         })
+        for other in others:
+            row.update({f"{other}_{key}": value
+                        for key, value in _fractions(_layer_score(learned, other)).items()})
     return row
 
 
@@ -82,6 +94,8 @@ def _mean_sd(values: pd.Series) -> str:
 
 def trials(summary: pd.DataFrame) -> pd.DataFrame:
     """Mean +/- sd per dataset x (model, params) over its trials, beside Koo & Eddy's numbers."""
+    fractions = [column for column in summary.columns
+                 if any(column == name or column.endswith(f"_{name}") for name in FRACTIONS)]
     rows = []
     for (dataset, model, params), group in summary.groupby(["dataset", "model", "params"],
                                                            sort=False):
@@ -96,10 +110,8 @@ def trials(summary: pd.DataFrame) -> pd.DataFrame:
             "trials": len(group),
             "test_auroc": _mean_sd(group["test_auroc"]),
         }
-        for column in ("fraction_matched", "fraction_matched_shuffled",
-                       "fraction_ground_truth", "fraction_ground_truth_any_hit"):
-            if column in group:
-                row[column] = _mean_sd(group[column])
+        for column in fractions:
+            row[column] = _mean_sd(group[column])
         if variant:
             row["paper_fraction_ground_truth"] = KOO_EDDY.get((variant, filters), "")
             row["paper_auroc"] = KOO_EDDY_AUROC.get(variant, "0.95-0.98")

@@ -1,0 +1,47 @@
+import json
+
+import pandas as pd
+import pytest
+
+from motifnet.summary import summary_row, trials
+
+
+def layer_score(matched: float, truth: float) -> dict:
+    return {"n_filters": 10, "n_matched": int(matched * 10), "fraction_matched": matched,
+            "null_shuffled": {"fraction_matched": 0.1},
+            "ground_truth": {"fraction": truth, "fraction_any_hit": truth + 0.1,
+                             "recovered": ["MAX", "SP1"]},
+            "top_tfs": [{"tf": "MAX", "filters": 3}]}
+
+
+def row(arch: str, seed: int, auroc: float, layers: dict) -> dict:
+    spec = {"model": "koo_cnn", "params": {"variant": arch}, "training": {"seed": seed}}
+    metrics = {"auroc": auroc, "accuracy": 0.9, "n_parameters": 5}
+    return summary_row("koo_synthetic", f"{arch}_t{seed}", spec, metrics,
+                       {"engine": "memelite", "layers": layers})
+
+
+def test_summary_row_takes_the_first_motif_layer_and_prefixes_the_others():
+    r = row("cnn-1", 1, 0.9, {"conv1": layer_score(0.2, 0.0), "conv2": layer_score(0.9, 0.8)})
+    assert r["motif_layer"] == "conv1" and r["fraction_ground_truth"] == 0.0
+    assert r["conv2_fraction_ground_truth"] == 0.8
+    assert r["conv2_fraction_ground_truth_any_hit"] == pytest.approx(0.9)
+    assert r["tfs_recovered"] == "MAX,SP1" and r["top_tfs"] == "MAX(3)"
+
+
+def test_trials_give_mean_and_sd_per_architecture_beside_the_paper():
+    rows = [row("cnn-1", seed, 0.90 + 0.02 * seed,
+                {"conv1": layer_score(0.2, 0.0), "conv2": layer_score(0.9, 0.7 + 0.1 * seed)})
+            for seed in (1, 2)]
+    rows += [row("cnn-25", seed, 0.97, {"conv1": layer_score(1.0, 0.9)}) for seed in (1, 2, 3)]
+    table = trials(pd.DataFrame(rows)).set_index("architectures")
+    cnn1 = table.loc["cnn-1_t1,cnn-1_t2"]
+    assert cnn1["trials"] == 2
+    assert cnn1["test_auroc"] == "0.930 +/- 0.010"
+    assert cnn1["conv2_fraction_ground_truth"] == "0.850 +/- 0.050"
+    assert cnn1["paper_fraction_ground_truth"].startswith("0.007")
+    cnn25 = table.loc["cnn-25_t1,cnn-25_t2,cnn-25_t3"]
+    assert cnn25["fraction_ground_truth"] == "0.900 +/- 0.000"
+    assert cnn25["conv2_fraction_ground_truth"] == ""
+    assert cnn25["paper_fraction_ground_truth"] == "0.980 +/- 0.027"
+    assert json.loads(cnn25["params"]) == {"variant": "cnn-25"}
