@@ -1,4 +1,5 @@
-"""Rule summarize: results/summary.tsv (every model) and results/trials.tsv (vs the paper)."""
+"""Rule summarize: results/summary.tsv (every model), results/trials.tsv and trials.png (trials
+beside the paper)."""
 
 import json
 import logging
@@ -7,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from motifnet.io import atomic_path
+from motifnet.plots import plot_trials
 from motifnet.rulescript import run
-from motifnet.summary import summary_row, trials
+from motifnet.summary import summary_row, trial_points, trials
 
 
 def main(smk):
@@ -23,6 +25,7 @@ def main(smk):
     for path, table in ((smk.output.summary, summary), (smk.output.trials, trials(summary))):
         with atomic_path(path) as tmp:
             table.to_csv(tmp, sep="\t", index=False, float_format="%.4g")
+    plot_trials(*trial_points(summary), smk.output.trials_figure)
     logging.info("%d models summarised", len(summary))
 
 

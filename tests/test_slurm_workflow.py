@@ -117,7 +117,7 @@ def test_workflow_jobs_go_through_sbatch_and_a_rerun_after_scancel_runs_only_the
                 PARTITION, f"{defaults['mem_mb']}M", timelimit(defaults["runtime"])), where
             assert "gres/gpu" not in tres(job) and "gres/gpu" not in tres(job, "AllocTRES"), where
     results = tmp_path / "results"
-    assert (results / "summary.tsv").is_file()
+    assert (results / "summary.tsv").is_file() and (results / "trials.png").is_file()
     assert not (results / "syn/db/logos.png").exists()
 
     started = time.monotonic()

@@ -45,3 +45,30 @@ def test_trials_give_mean_and_sd_per_architecture_beside_the_paper():
     assert cnn25["conv2_fraction_ground_truth"] == ""
     assert cnn25["paper_fraction_ground_truth"] == "0.980 +/- 0.027"
     assert json.loads(cnn25["params"]) == {"variant": "cnn-25"}
+
+
+def test_architectures_trained_differently_are_not_trials_of_each_other():
+    plain = row("cnn-25", 1, 0.97, {"conv1": layer_score(1.0, 0.9)})
+    spec = {"model": "koo_cnn", "params": {"variant": "cnn-25"},
+            "training": {"rc_augment": True, "threads": 8}}
+    augmented = summary_row("koo_synthetic", "cnn-25_rc", spec, {"auroc": 0.98}, None)
+    assert json.loads(augmented["training"]) == {"rc_augment": True}
+    assert len(trials(pd.DataFrame([plain, augmented]))) == 2
+
+
+def test_trial_points_and_paper_values_feed_the_figure(tmp_path):
+    from motifnet.plots import plot_trials
+    from motifnet.summary import trial_points
+
+    rows = [row(variant, seed, 0.95, {"conv1": layer_score(0.5, 0.1 * seed)})
+            for variant in ("cnn-2", "cnn-25") for seed in (1, 2)]
+    points, paper = trial_points(pd.DataFrame(rows))
+    assert set(points["label"]) == {"cnn-2", "cnn-25"} and len(points) == 8
+    fractions = points[points["metric"] == "fraction of filters ground truth"]
+    assert sorted(fractions["value"]) == pytest.approx([0.1, 0.1, 0.2, 0.2])
+    reference = paper.set_index(["label", "metric"])
+    assert reference.loc[("cnn-25", "fraction of filters ground truth"), "value"] == 0.98
+    assert reference.loc[("cnn-2", "fraction of filters ground truth"), "relation"] == "<="
+    assert ("cnn-25", "test AUROC") not in reference.index  # the paper gives a range
+    plot_trials(points, paper, tmp_path / "trials.png")
+    assert (tmp_path / "trials.png").read_bytes()[:4] == b"\x89PNG"

@@ -7,8 +7,11 @@ their training, e.g. the seed); trials are aggregated to mean and standard devia
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
+
+from .train_settings import RESOURCE_KEYS
 
 # Koo & Eddy (2019), synthetic data: fraction of first-layer filters whose best TomTom match
 # (E < 0.1, JASPAR vertebrates) is a ground-truth motif, and mean test AUROC, as the text
@@ -57,6 +60,9 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         "architecture": arch,
         "model": spec["model"],
         "params": json.dumps(spec.get("params", {}), sort_keys=True),
+        # training overrides that change what is learned; trials differ only in the seed
+        "training": json.dumps({key: value for key, value in spec.get("training", {}).items()
+                                if key not in ("seed", *RESOURCE_KEYS)}, sort_keys=True),
         "test_auroc": metrics.get("auroc"),
         "test_auprc": metrics.get("auprc"),
         "accuracy": metrics.get("accuracy"),
@@ -92,29 +98,81 @@ def _mean_sd(values: pd.Series) -> str:
     return f"{values.mean():.3f} +/- {values.std(ddof=0):.3f}"
 
 
+def _trial_groups(summary: pd.DataFrame):
+    """(label, paper fraction, paper AUROC, rows) per dataset x model x params x training."""
+    several = summary["dataset"].nunique() > 1
+    for (dataset, model, params, _), group in summary.groupby(
+            ["dataset", "model", "params", "training"], sort=False):
+        hp = json.loads(params)
+        label = re.sub(r"_t\d+$", "", group["architecture"].iloc[0])
+        if several:
+            label = f"{dataset}: {label}"
+        if model == "koo_cnn":
+            variant = hp.get("variant", "cnn-25")
+            paper = (KOO_EDDY.get((variant, hp.get("filters1", 30)), ""),
+                     KOO_EDDY_AUROC.get(variant, "0.95-0.98"))
+        else:
+            paper = (None, None)
+        yield label, *paper, group
+
+
 def trials(summary: pd.DataFrame) -> pd.DataFrame:
-    """Mean +/- sd per dataset x (model, params) over its trials, beside Koo & Eddy's numbers."""
+    """Mean +/- sd per dataset x (model, params, training but the seed) over its trials,
+    beside Koo & Eddy's numbers."""
     fractions = [column for column in summary.columns
                  if any(column == name or column.endswith(f"_{name}") for name in FRACTIONS)]
     rows = []
-    for (dataset, model, params), group in summary.groupby(["dataset", "model", "params"],
-                                                           sort=False):
-        hp = json.loads(params)
-        variant = hp.get("variant", "cnn-25") if model == "koo_cnn" else None
-        filters = hp.get("filters1", 30)
+    for _, paper_fraction, paper_auroc, group in _trial_groups(summary):
+        first = group.iloc[0]
         row = {
-            "dataset": dataset,
-            "model": model,
-            "params": params,
+            "dataset": first["dataset"],
+            "model": first["model"],
+            "params": first["params"],
+            "training": first["training"],
             "architectures": ",".join(group["architecture"]),
             "trials": len(group),
             "test_auroc": _mean_sd(group["test_auroc"]),
         }
         for column in fractions:
             row[column] = _mean_sd(group[column])
-        if variant:
-            row["paper_fraction_ground_truth"] = KOO_EDDY.get((variant, filters), "")
-            row["paper_auroc"] = KOO_EDDY_AUROC.get(variant, "0.95-0.98")
+        if paper_fraction is not None:
+            row["paper_fraction_ground_truth"] = paper_fraction
+            row["paper_auroc"] = paper_auroc
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _reference(text: str | None) -> tuple[str, float] | None:
+    """('=', 0.98) for '0.980 +/- 0.027', ('<=', 0.127) for '<= 0.127 ...'; None for ranges."""
+    found = re.fullmatch(r"(<=|>=)?\s*(\d\.\d+)(\s*\+/-\s*\d\.\d+)?",
+                         (text or "").split(" (")[0].strip())
+    return (found.group(1) or "=", float(found.group(2))) if found else None
+
+
+def trial_points(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What ``plots.plot_trials`` draws: one row per model (label, metric, value) and the
+    paper's values (label, metric, value, relation), metrics 'test AUROC' and the fraction of
+    filters whose best match is a ground-truth motif (any database motif without ground truth).
+    """
+    fraction = ("fraction_ground_truth"
+                if summary.get("fraction_ground_truth", pd.Series(dtype=float)).notna().any()
+                else "fraction_matched")
+    names = {"test_auroc": "test AUROC",
+             fraction: fraction.replace("_", " ").replace("fraction", "fraction of filters")}
+    points, paper = [], []
+    for label, paper_fraction, paper_auroc, group in _trial_groups(summary):
+        for column, name in names.items():
+            if column in group:
+                points += [{"label": label, "metric": name, "value": float(value)}
+                           for value in pd.to_numeric(group[column], errors="coerce").dropna()]
+        references = [("test_auroc", paper_auroc)]
+        if fraction == "fraction_ground_truth":  # the paper's fractions are of ground truth
+            references.append((fraction, paper_fraction))
+        for column, text in references:
+            reference = _reference(text)
+            if reference:
+                paper.append({"label": label, "metric": names[column], "value": reference[1],
+                              "relation": reference[0]})
+    return (pd.DataFrame(points, columns=["label", "metric", "value"]),
+            pd.DataFrame(paper, columns=["label", "metric", "value", "relation"]))
 

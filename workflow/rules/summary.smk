@@ -7,13 +7,19 @@ rule summarize:
             "results/summary.tsv",
             caption="../report/summary.rst",
             category="Summary",
-            labels={"table": "all models"},
+            labels={"item": "all models (table)"},
         ),
         trials=report(
             "results/trials.tsv",
             caption="../report/trials.rst",
             category="Summary",
-            labels={"table": "trials and paper"},
+            labels={"item": "trials and paper (table)"},
+        ),
+        trials_figure=report(
+            "results/trials.png",
+            caption="../report/trials_figure.rst",
+            category="Summary",
+            labels={"item": "trials and paper (figure)"},
         ),
     params:
         runs=model_runs(),
