@@ -175,4 +175,3 @@ def trial_points(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                               "relation": reference[0]})
     return (pd.DataFrame(points, columns=["label", "metric", "value"]),
             pd.DataFrame(paper, columns=["label", "metric", "value", "relation"]))
-
