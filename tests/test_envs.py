@@ -16,6 +16,7 @@ Decisions:
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 import subprocess
@@ -181,6 +182,14 @@ def test_version_parsers_read_what_the_env_files_write() -> None:
     assert normalize("scikit_learn") == "scikit-learn"
     with pytest.raises(AssertionError):
         conda_spec("numpy >=2")
+
+
+def test_requirements_txt_pins_what_snakemake_report_needs() -> None:
+    """`snakemake --report` needs Snakemake's "reports" extra, which plain `snakemake` lacks."""
+    extra = re.compile(r"""([A-Za-z0-9_.-]+).*;\s*extra\s*==\s*["']reports["']""")
+    needed = {normalize(match.group(1)) for spec in importlib.metadata.requires("snakemake")
+              if (match := extra.fullmatch(spec))}
+    assert needed and needed <= set(requirements()), needed
 
 
 def test_workflow_catalog_standardized_usage_files() -> None:

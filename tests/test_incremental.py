@@ -3,7 +3,7 @@
 A tiny plan (datasets syn and syn2; architecture cnn on syn only, db on both) is built once
 for the module, first by one target (`results/syn/cnn/tomtom.tsv`), then in full. Changes
 are checked with dry runs against that state: the jobs Snakemake would run are read from
-its job listing. A training job killed with SIGKILL (with Snakemake itself) runs in a copy.
+its job listing; the Snakemake report is built from it. A training job killed with SIGKILL (with Snakemake itself) runs in a copy.
 The last test times the up-to-date check of 4 datasets x 8 architectures (pytest -s).
 """
 
@@ -121,6 +121,18 @@ def test_touching_nothing_runs_nothing(built: Built) -> None:
     output = snakemake(built.workdir, CONFIG)
     assert jobs(output) == set() and "Nothing to be done" in output, output[-3000:]
     print(f"\nno-op dry run, 2 datasets x 2 architectures (3 models): {seconds:.1f} s")
+
+
+def test_report_shows_every_models_plots_and_the_summary(built: Built) -> None:
+    report = built.workdir / "report.html"
+    snakemake(built.workdir, CONFIG, "--report", str(report))
+    html = report.read_text()
+    assert re.search(r"motifnet trained 2 architecture\(s\) on(\s|\\n)2 dataset\(s\)", html)
+    shown = [f"results/{name}/{figure}" for name in ("syn/cnn", "syn/db", "syn2/db")
+             for figure in ("plots/curves.png", "plots/roc.png", "plots/confusion.png",
+                            "logos.png")]
+    shown += ["results/summary.tsv", "results/trials.tsv", "results/trials.png"]
+    assert [path for path in shown if path not in html] == []
 
 
 def test_changed_hyperparameters_rerun_only_that_architecture(built: Built) -> None:
