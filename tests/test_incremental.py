@@ -3,7 +3,8 @@
 A tiny plan (datasets syn and syn2; architecture cnn on syn only, db on both) is built once
 for the module, first by one target (`results/syn/cnn/tomtom.tsv`), then in full. Changes
 are checked with dry runs against that state: the jobs Snakemake would run are read from
-its job listing; the Snakemake report is built from it. A training job killed with SIGKILL (with Snakemake itself) runs in a copy.
+its job listing. The Snakemake report is built from the same state. A training job killed
+with SIGKILL (with Snakemake itself) runs in a copy.
 The last test times the up-to-date check of 4 datasets x 8 architectures (pytest -s).
 """
 
