@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from .engines import check_distance
 from .errors import InputError
 
 
@@ -124,6 +125,7 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
 
 def check_config(config: dict) -> None:
     """Raise :class:`InputError` for a config that is valid JSON but inconsistent."""
+    check_distance(config["tomtom"]["engine"], config["tomtom"]["dist"])
     for name, spec in config["datasets"].items():
         _check_dataset(name, spec, config.get("genomes", {}))
     for name, spec in config.get("architectures", {}).items():

@@ -1,8 +1,11 @@
-"""TomTom motif comparison with two engines and one output table.
+"""TomTom motif comparison with three engines and one output table.
 
-Engines: ``meme`` runs the MEME suite ``tomtom`` binary (the reference); ``memelite`` calls
-``memelite.tomtom`` in-process (a numba re-implementation, 100x+ faster, Euclidean distance only);
-``auto`` picks ``meme`` when ``tomtom`` is on PATH, else ``memelite``.
+Engines: ``meme`` runs the MEME suite ``tomtom`` binary (the reference); ``builtin`` is this
+package's NumPy/numba TomTom (:mod:`.tomtom_builtin`: Pearson or Euclidean, MEME's p-values);
+``memelite`` calls ``memelite.tomtom`` in-process (Euclidean distance only); ``auto`` picks
+``meme`` when ``tomtom`` is on PATH, else ``builtin``. Pearson correlation (``dist: pearson``) is
+the default distance: Euclidean distance lets diffuse, low-information queries "match" long
+targets (MEME's own ``-dist ed`` does the same).
 
 Unified table (one row per query x target match with E-value <= the threshold, best first per
 query): query, target_id, target_name, p_value, e_value, q_value, offset, overlap, orientation,
@@ -11,15 +14,16 @@ engine, flag.
 on the strand given by ``orientation`` ("-": the target's reverse complement). ``flag`` notes a
 p-value the engine reported outside (0, 1] and that was clamped.
 
-memelite compiles its numba kernels on first use (~80 s on one core). Every kernel is declared
-with ``cache=True``, so the machine code is cached on disk; the cache goes to ``NUMBA_CACHE_DIR``
-when set (the workflow and tests set it to ``resources/numba_cache``; it must be set before numba
-is imported), else into memelite's own ``__pycache__``.
-``warm_up()`` compiles on a tiny input; later processes load the cache in ~0.1 s.
+The builtin and memelite engines compile numba kernels on first use (memelite ~80 s on one
+core, builtin ~15 s). Every kernel is declared with ``cache=True``, so the machine code is cached
+on disk; the cache goes to ``NUMBA_CACHE_DIR`` when set (the workflow and tests set it to
+``resources/numba_cache``; it must be set before numba is imported), else into the packages' own
+``__pycache__``. ``warm_up()`` compiles on a tiny input; later processes load the cache quickly.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -27,17 +31,17 @@ import tempfile
 import time
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .engines import DISTANCES, ENGINES, check_distance
 from .errors import InputError
 from .meme import Motif, read_meme, write_meme
 
-ENGINES = ("auto", "meme", "memelite")
-DISTANCES = ("ed", "pearson")
 COLUMNS = [
     "query",
     "target_id",
@@ -62,19 +66,19 @@ def meme_available() -> bool:
 
 
 def resolve_engine(engine: str = "auto") -> str:
-    """The engine ``engine`` stands for: auto -> meme if ``tomtom`` is on PATH, else memelite."""
+    """The engine ``engine`` stands for: auto -> meme if ``tomtom`` is on PATH, else builtin."""
     if engine not in ENGINES:
         raise InputError(
             f"unknown TomTom engine '{engine}'; valid: {list(ENGINES)}", key="tomtom.engine"
         )
     if engine == "auto":
-        return "meme" if meme_available() else "memelite"
+        return "meme" if meme_available() else "builtin"
     if engine == "meme" and not meme_available():
         raise InputError(
             "TomTom engine 'meme' needs the MEME suite's 'tomtom' on PATH, and it is not",
             key="tomtom.engine",
             hint="install the MEME suite (conda: bioconda::meme), or use engine "
-            "'memelite' or 'auto'",
+            "'builtin' or 'auto'",
         )
     return engine
 
@@ -83,7 +87,7 @@ def run_tomtom(
     queries: Sequence[Motif],
     targets: Sequence[Motif] | str | os.PathLike,
     engine: str = "auto",
-    dist: str = "ed",
+    dist: str = "pearson",
     min_overlap: int = 5,
     evalue_threshold: float = 0.1,
     work_dir: str | os.PathLike | None = None,
@@ -92,26 +96,31 @@ def run_tomtom(
     """Compare ``queries`` with ``targets`` (motifs or a MEME file); returns (table, engine used).
 
     ``work_dir`` holds the MEME engine's input files (a temporary directory when None);
-    ``threads`` caps memelite's numba threads (default: numba's, i.e. all cores).
+    ``threads`` caps the builtin and memelite engines' threads (default: all cores).
+    Database motifs narrower than ``min_overlap`` are skipped (counted in the log), so every
+    engine compares the same targets.
     """
+    check_distance(engine, dist)
     used = resolve_engine(engine)
-    if dist not in DISTANCES:
-        raise InputError(
-            f"unknown TomTom distance '{dist}'; valid: {list(DISTANCES)}", key="tomtom.dist"
-        )
-    if used == "memelite" and dist != "ed":
-        raise InputError(
-            f"TomTom distance '{dist}' needs the MEME suite engine; memelite scores Euclidean "
-            "distance only",
-            key="tomtom.dist",
-            hint="set tomtom.dist to 'ed', or install MEME's tomtom and set tomtom.engine "
-            "to 'meme'",
-        )
     target_path = Path(targets) if isinstance(targets, (str, os.PathLike)) else None
     target_motifs = list(targets) if target_path is None else read_meme(target_path)
+    usable = [m for m in target_motifs if m.width >= min_overlap]
+    if len(usable) < len(target_motifs):
+        logging.info(
+            "TomTom: %d of %d database motifs are narrower than min_overlap %d and skipped",
+            len(target_motifs) - len(usable), len(target_motifs), min_overlap,
+        )
+        target_motifs, target_path = usable, None
+    if not target_motifs:
+        raise InputError(
+            f"no database motif is at least min_overlap={min_overlap} columns wide",
+            key="tomtom.min_overlap",
+        )
     if not queries:
         return empty_table(), used
-    if used == "memelite":
+    if used == "builtin":
+        table = _run_builtin(list(queries), target_motifs, dist, min_overlap, threads)
+    elif used == "memelite":
         table = _run_memelite(list(queries), target_motifs, min_overlap, threads)
     else:
         table = _run_meme(
@@ -145,8 +154,11 @@ def _finish(table: pd.DataFrame, engine: str, evalue_threshold: float) -> pd.Dat
     table["engine"] = engine
     order = {q: i for i, q in enumerate(pd.unique(table["query"]))}
     table["_rank"] = table["query"].map(order)
+    # MEME's order: p-value, then the larger overlap, then '+' before '-', then target id.
     table = table.sort_values(
-        ["_rank", "p_value", "overlap"], ascending=[True, True, False], kind="stable"
+        ["_rank", "p_value", "overlap", "orientation", "target_id"],
+        ascending=[True, True, False, True, True],
+        kind="stable",
     )
     return table.drop(columns="_rank").astype(_DTYPES)[COLUMNS].reset_index(drop=True)
 
@@ -172,6 +184,42 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     out = np.empty(n)
     out[order] = np.minimum(q, 1.0)
     return out
+
+
+# --------------------------------------------------------------------------- builtin
+
+
+def _run_builtin(
+    queries: list[Motif], targets: list[Motif], dist: str, min_overlap: int, threads: int | None
+) -> pd.DataFrame:
+    from . import tomtom_builtin
+
+    target_set = tomtom_builtin.TargetSet([m.pfm for m in targets], [m.nsites for m in targets])
+
+    def compare(query: Motif):
+        pfm = tomtom_builtin.with_pseudocount(query.pfm, query.nsites)
+        return tomtom_builtin.compare(pfm, target_set, dist, min_overlap)
+
+    workers = max(1, threads or os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=min(workers, len(queries))) as pool:
+        results = list(pool.map(compare, queries))
+    n = len(targets)
+    p = np.concatenate([r[0] for r in results])
+    p_clamped, flags = clamp_p_values(p)
+    return pd.DataFrame(
+        {
+            "query": np.repeat([q.id for q in queries], n),
+            "target_id": np.tile([t.id for t in targets], len(queries)),
+            "target_name": np.tile([t.name for t in targets], len(queries)),
+            "p_value": p_clamped,
+            "e_value": p_clamped * n,
+            "q_value": benjamini_hochberg(p_clamped),
+            "offset": np.concatenate([r[1] for r in results]),
+            "overlap": np.concatenate([r[2] for r in results]),
+            "orientation": np.where(np.concatenate([r[3] for r in results]) == 1, "-", "+"),
+            "flag": flags,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- memelite
@@ -225,13 +273,21 @@ def _run_memelite(
     )
 
 
-def warm_up() -> float:
-    """Compile (or load from NUMBA_CACHE_DIR) memelite's kernels on a tiny input; seconds taken."""
+def warm_up(engine: str = "auto") -> float:
+    """Compile (or load from NUMBA_CACHE_DIR) an engine's kernels on a tiny input; seconds taken.
+
+    ``auto`` warms the builtin engine where MEME's ``tomtom`` is absent; ``meme`` needs none.
+    """
     rng = np.random.default_rng(0)
     queries = [Motif(f"q{i}", "", rng.dirichlet(np.ones(4), size=8)) for i in range(2)]
     targets = [Motif(f"t{i}", "", rng.dirichlet(np.ones(4), size=10)) for i in range(30)]
+    used = resolve_engine(engine)
     start = time.perf_counter()
-    _memelite_raw(_as_memelite(queries), _as_memelite(targets), None, quiet=True)
+    if used == "memelite":
+        _memelite_raw(_as_memelite(queries), _as_memelite(targets), None, quiet=True)
+    elif used == "builtin":
+        for dist in DISTANCES:
+            _run_builtin(queries, targets, dist, 5, 1)
     return time.perf_counter() - start
 
 
