@@ -1,4 +1,4 @@
-"""Rule warm_tomtom: compile memelite's numba kernels once into NUMBA_CACHE_DIR."""
+"""Rule warm_tomtom: compile the TomTom engine's numba kernels once into NUMBA_CACHE_DIR."""
 
 import logging
 import os
@@ -8,11 +8,11 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    from motifnet.tomtom import warm_up
+    from motifnet.tomtom import resolve_engine, warm_up
 
-    seconds = warm_up()
-    logging.info("memelite ready in %.1f s (numba cache %s)", seconds,
-                 os.environ.get("NUMBA_CACHE_DIR"))
+    seconds = warm_up(smk.params.engine)
+    logging.info("TomTom engine %s ready in %.1f s (numba cache %s)",
+                 resolve_engine(smk.params.engine), seconds, os.environ.get("NUMBA_CACHE_DIR"))
     Path(smk.output[0]).write_text(f"{seconds:.1f}\n")
 
 

@@ -1,14 +1,18 @@
-"""What a model learned: Koo & Eddy's Table 1 statistics from a TomTom table of its filters.
+"""What a model learned: a calibrated "named" call per filter, and Koo & Eddy's Table 1 scores.
 
-A filter *matches* when it has a TomTom hit with E < the threshold; its best match is the hit with
-the lowest E-value. With ground truth (TF name -> JASPAR base id, as for the synthetic data) a
+A filter is *named* after its best TomTom match only when three things hold:
+
+- the match is significant: E < ``evalue_threshold`` (Koo & Eddy's 0.1);
+- it beats the shuffled null: the empirical false-discovery rate at the filter's best p-value,
+  estimated from column-shuffled copies of the same filters (:func:`shuffled_controls`, several
+  per filter) as (null copies at least as good / shuffles) / (real filters at least as good),
+  is at most ``fdr``;
+- the query carries information: the trimmed PFM has at least ``min_ic`` bits in all.
+
+The null's own match fraction (shuffled copies with E < the threshold) is reported beside the
+real one. With ground truth (TF name -> JASPAR base id, as for the synthetic data) a named
 filter matches the ground truth when its best match is a ground-truth motif: same base id
 (matrix id without version) or, failing that, the same TF name (case-insensitive).
-
-TomTom's E-values under Euclidean distance (memelite, MEME ``-dist ed``) are anti-conservative
-for diffuse, low-information queries: near-uniform PFMs "match" long low-information targets
-(CTCF, zinc fingers). ``shuffled_controls`` gives a null of the same columns in random order;
-its match fraction, reported beside the real one, says how much of the latter is this artefact.
 """
 
 from __future__ import annotations
@@ -18,7 +22,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .meme import Motif
+from .meme import Motif, information_content
+
+SHUFFLE_SEPARATOR = "~shuffle"
+NAME_COLUMNS = [
+    "filter", "target_id", "target_name", "p_value", "e_value", "q_value", "orientation",
+    "offset", "ic_bits", "empirical_fdr", "significant", "named", "ground_truth",
+]
 
 
 def base_id(matrix_id: str) -> str:
@@ -26,35 +36,111 @@ def base_id(matrix_id: str) -> str:
     return str(matrix_id).split(".")[0]
 
 
-def best_matches(
-    matches: pd.DataFrame,
-    filter_ids: Sequence[str],
-    evalue_threshold: float = 0.1,
-    ground_truth: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """Per filter: its best significant match (empty where none) and the ground-truth TF it hits."""
-    significant = matches[matches["e_value"] < evalue_threshold]
+def total_information(motif: Motif) -> float:
+    """Bits of a motif's PFM, summed over its columns."""
+    return float(information_content(motif.pfm).sum())
+
+
+def shuffled_controls(motifs: Sequence[Motif], n_shuffles: int = 10, seed: int = 0) -> list[Motif]:
+    """``n_shuffles`` copies of each motif, columns in random order: same information, no motif.
+
+    Copy k of motif ``m`` has id ``m~shuffleK``; :func:`original_id` maps it back.
+    """
+    rng = np.random.default_rng(seed)
+    return [
+        Motif(f"{m.id}{SHUFFLE_SEPARATOR}{k}", m.name, m.pfm[rng.permutation(m.width)], m.nsites)
+        for m in motifs
+        for k in range(n_shuffles)
+    ]
+
+
+def original_id(shuffled_id: str) -> str:
+    """The motif a shuffled copy's id was made from."""
+    return str(shuffled_id).rsplit(SHUFFLE_SEPARATOR, 1)[0]
+
+
+def best_hits(matches: pd.DataFrame, queries: Sequence[str]) -> pd.DataFrame:
+    """Per query (in order): its lowest-p TomTom row (table order breaks ties); p = 1 where none."""
     best = (
-        significant.sort_values(["e_value", "p_value"], kind="stable")
-        .groupby("query", sort=False)
-        .head(1)
+        matches.sort_values("p_value", kind="stable").groupby("query", sort=False).head(1)
         .set_index("query")
     )
-    table = pd.DataFrame({"filter": list(filter_ids)})
-    for column in ("target_id", "target_name", "e_value", "orientation", "offset"):
-        table[column] = table["filter"].map(best[column]) if len(best) else np.nan
-    table["matched"] = table["target_id"].notna()
-    table["ground_truth"] = [
-        _ground_truth_tf(t, n, ground_truth) if m else None
-        for t, n, m in zip(table["target_id"], table["target_name"], table["matched"])
-    ]
+    table = pd.DataFrame(index=pd.Index(list(queries), name="query"))
+    for column in ("target_id", "target_name", "p_value", "e_value", "q_value", "orientation",
+                   "offset"):
+        table[column] = best[column].reindex(table.index) if len(best) else np.nan
+    table["p_value"] = table["p_value"].fillna(1.0)
     return table
+
+
+def empirical_fdr(real_p: np.ndarray, null_p: np.ndarray, n_shuffles: int) -> np.ndarray:
+    """Per real p-value: the smallest estimated FDR of any threshold t >= it, where
+    FDR(t) = (#null <= t / n_shuffles) / #real <= t, capped at 1."""
+    real_p = np.asarray(real_p, dtype=np.float64)
+    if real_p.size == 0:
+        return real_p.copy()
+    null_sorted = np.sort(np.asarray(null_p, dtype=np.float64))
+    order = np.argsort(real_p, kind="stable")
+    thresholds = real_p[order]
+    n_real = np.searchsorted(thresholds, thresholds, side="right")
+    n_null = np.searchsorted(null_sorted, thresholds, side="right") / max(n_shuffles, 1)
+    fdr = np.minimum.accumulate((n_null / n_real)[::-1])[::-1]
+    out = np.empty_like(real_p)
+    out[order] = np.minimum(fdr, 1.0)
+    return out
+
+
+def call_names(
+    matches: pd.DataFrame,
+    null_matches: pd.DataFrame,
+    queries: Sequence[Motif],
+    filter_ids: Sequence[str],
+    n_shuffles: int,
+    evalue_threshold: float = 0.1,
+    fdr: float = 0.05,
+    min_ic: float = 0.0,
+    ground_truth: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """The named call for every filter of ``filter_ids`` (also those that were no query), and
+    the shuffled null's figures: {n_shuffles, fraction_matched, fraction_named}.
+
+    ``null_matches`` is the TomTom table of ``shuffled_controls(queries, n_shuffles)``.
+    """
+    information = {m.id: total_information(m) for m in queries}
+    real = best_hits(matches, filter_ids)
+    real["ic_bits"] = [information.get(f, 0.0) for f in filter_ids]
+    real["significant"] = real["e_value"].lt(evalue_threshold).to_numpy()
+    null_ids = [f"{m.id}{SHUFFLE_SEPARATOR}{k}" for m in queries for k in range(n_shuffles)]
+    null = best_hits(null_matches, null_ids)
+    null["ic_bits"] = [information[original_id(i)] for i in null_ids]
+    null["significant"] = null["e_value"].lt(evalue_threshold).to_numpy()
+    # Only queries that could be named compete: informative ones, real and shuffled alike.
+    real_pool = real["p_value"].where(real["ic_bits"] >= min_ic, 1.0).to_numpy()
+    null_pool = null["p_value"].where(null["ic_bits"] >= min_ic, 1.0).to_numpy()
+    real["empirical_fdr"] = empirical_fdr(real_pool, null_pool, n_shuffles)
+    real["named"] = (real["significant"] & (real["ic_bits"] >= min_ic)
+                     & (real["empirical_fdr"] <= fdr)).to_numpy()
+    # The realised p-value cutoff applied to the null: the weakest named real filter's p.
+    cutoff = real.loc[real["named"], "p_value"].max() if real["named"].any() else -1.0
+    null_named = null["significant"] & (null["ic_bits"] >= min_ic) & (null["p_value"] <= cutoff)
+    real["ground_truth"] = [
+        _ground_truth_tf(t, n, ground_truth) if named else None
+        for t, n, named in zip(real["target_id"], real["target_name"], real["named"])
+    ]
+    names = real.reset_index().rename(columns={"query": "filter"})[NAME_COLUMNS]
+    n = len(null_ids)
+    null_figures = {
+        "n_shuffles": int(n_shuffles),
+        "fraction_matched": float(null["significant"].mean()) if n else 0.0,
+        "fraction_named": float(null_named.mean()) if n else 0.0,
+    }
+    return names, null_figures
 
 
 def _ground_truth_tf(
     target_id: str, target_name: str, ground_truth: Mapping[str, str] | None
 ) -> str | None:
-    if not ground_truth:
+    if not ground_truth or pd.isna(target_id):
         return None
     for tf, base in ground_truth.items():
         if base_id(target_id) == base_id(base):
@@ -65,46 +151,35 @@ def _ground_truth_tf(
     return None
 
 
-def shuffled_controls(motifs: Sequence[Motif], seed: int = 0) -> list[Motif]:
-    """Copies of ``motifs`` (same ids), columns in random order: same information, no motif."""
-    rng = np.random.default_rng(seed)
-    return [Motif(m.id, m.name, m.pfm[rng.permutation(m.width)], m.nsites) for m in motifs]
-
-
 def score_filters(
+    names: pd.DataFrame,
     matches: pd.DataFrame,
-    filter_ids: Sequence[str],
-    evalue_threshold: float = 0.1,
+    null: dict,
+    settings: Mapping[str, float],
     ground_truth: Mapping[str, str] | None = None,
     top: int = 10,
-    null_matches: pd.DataFrame | None = None,
 ) -> dict:
-    """Fraction of filters matching any database motif, top matched TFs, and ground-truth recovery.
-
-    ``filter_ids`` lists every filter of the layer (the denominator), also those that never fired.
-    ``null_matches``: TomTom table of :func:`shuffled_controls` of the same queries, if run.
-    """
-    best = best_matches(matches, filter_ids, evalue_threshold, ground_truth)
-    n_filters = len(best)
-    matched = best[best["matched"]]
-    counts = matched["target_name"].value_counts()
+    """Koo & Eddy's scores of one layer from its :func:`call_names` table (every filter of the
+    layer, the denominator): named fraction, top named TFs, ground-truth recovery."""
+    n_filters = len(names)
+    named = names[names["named"]]
+    counts = named["target_name"].value_counts()
     result: dict = {
         "n_filters": n_filters,
-        "evalue_threshold": float(evalue_threshold),
-        "n_matched": len(matched),
-        "fraction_matched": _fraction(len(matched), n_filters),
+        **{key: float(value) for key, value in settings.items()},
+        "n_matched": len(named),
+        "fraction_matched": _fraction(len(named), n_filters),
+        "n_significant": int(names["significant"].sum()),
+        "fraction_significant": _fraction(int(names["significant"].sum()), n_filters),
         "top_tfs": [{"tf": str(tf), "filters": int(n)} for tf, n in counts.head(top).items()],
+        "null_shuffled": null,
     }
-    if null_matches is not None:
-        null = best_matches(null_matches, filter_ids, evalue_threshold)["matched"].sum()
-        result["null_shuffled"] = {
-            "n_matched": int(null),
-            "fraction_matched": _fraction(null, n_filters),
-        }
     if ground_truth:
-        hits = matched["ground_truth"].dropna()
+        hits = named["ground_truth"].dropna()
         per_tf = hits.value_counts()
-        significant = matches[matches["e_value"] < evalue_threshold]
+        significant = matches[
+            matches["e_value"].lt(settings["evalue_threshold"]) & matches["query"].isin(named["filter"])
+        ]
         any_hit = {
             q
             for q, t, n in zip(
@@ -117,8 +192,8 @@ def score_filters(
             "n_filters": len(hits),
             "fraction": _fraction(len(hits), n_filters),
             # Koo & Eddy's published code counts a filter when any of its significant hits is
-            # a ground-truth motif (not only the best one):
-            "fraction_any_hit": _fraction(len(any_hit & set(best["filter"])), n_filters),
+            # a ground-truth motif (not only the best one); here among named filters.
+            "fraction_any_hit": _fraction(len(any_hit), n_filters),
             "recovered": sorted(per_tf.index),
             "missing": sorted(set(ground_truth) - set(per_tf.index)),
             "filters_per_tf": {str(tf): int(n) for tf, n in per_tf.items()},

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .io import atomic_path
-from .pfm import information_content
+from .meme import information_content
 
 
 def ic_logo_frame(pfm: np.ndarray, first: int = 0) -> pd.DataFrame:

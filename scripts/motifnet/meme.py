@@ -45,6 +45,12 @@ class Motif:
         return int(self.pfm.shape[0])
 
 
+def information_content(pfm: np.ndarray, pseudocount: float = 1e-3) -> np.ndarray:
+    """Bits per position of (..., W, 4) probabilities: 2 + sum p log2 p (small pseudocount)."""
+    p = (np.asarray(pfm, dtype=np.float64) + pseudocount) / (1.0 + 4.0 * pseudocount)
+    return 2.0 + (p * np.log2(p)).sum(axis=-1)
+
+
 def write_meme(
     path: str | os.PathLike,
     motifs: Sequence[Motif],

@@ -17,17 +17,11 @@ import torch
 
 from .errors import InputError
 from .io import atomic_path
-from .meme import Motif
+from .meme import Motif, information_content
 
 MODES = ("threshold", "top_n")
 # Pairs (sequence, filter) counted per bincount call; bounds memory to ~ this x width x 8 bytes.
 _CHUNK_PAIRS = 200_000
-
-
-def information_content(pfm: np.ndarray, pseudocount: float = 1e-3) -> np.ndarray:
-    """Bits per position of (..., W, 4) probabilities: 2 + sum p log2 p (small pseudocount)."""
-    p = (np.asarray(pfm, dtype=np.float64) + pseudocount) / (1.0 + 4.0 * pseudocount)
-    return 2.0 + (p * np.log2(p)).sum(axis=-1)
 
 
 def trim(pfm: np.ndarray, min_ic: float = 0.5, pad: int = 3) -> tuple[np.ndarray, int]:

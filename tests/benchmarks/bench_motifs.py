@@ -1,8 +1,10 @@
 """Benchmark: annotate one model's first layer (filter PFMs + TomTom against JASPAR), after warm-up.
 
 PFM extraction for 128 filters (k19) over 10,000 random 200-nt sequences, vectorised and beside a
-naive per-sequence Python loop on the same activations; memelite TomTom of the 128 PFMs against
-JASPAR2024 CORE vertebrates (879 motifs). Run from the repository root:
+naive per-sequence Python loop on the same activations; TomTom of the 128 PFMs against JASPAR2024
+CORE vertebrates (879 motifs) with the builtin engine (Pearson, the default, and Euclidean) beside
+memelite (Euclidean) in the same run; the named call against 10 shuffles per filter. Run from the
+repository root:
 
     NUMBA_CACHE_DIR=$PWD/resources/numba_cache PYTHONPATH=scripts \
         .venv/bin/python tests/benchmarks/bench_motifs.py
@@ -23,7 +25,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import numpy as np
 import torch
-from motifnet.learned import score_filters, shuffled_controls
+from motifnet.learned import call_names, shuffled_controls
 from motifnet.logos import filter_vs_match, logo_grid
 from motifnet.meme import read_meme
 from motifnet.models import build_model
@@ -82,7 +84,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         jaspar_path = Path(tmp) / "jaspar.meme"
         timed("export JASPAR2024 CORE vertebrates (once per workflow)", export_jaspar, jaspar_path)
-        timed("warm-up: memelite numba compile / cache load", warm_up)
+        timed("warm-up: memelite numba compile / cache load", warm_up, "memelite")
+        timed("warm-up: builtin numba compile / cache load", warm_up, "builtin")
         extract_pfms(model, x[:64])  # warm-up: torch kernels
 
         print("-- annotation of one model (after warm-up)")
@@ -91,15 +94,18 @@ def main() -> None:
             "extract_pfms (forward + vectorised counts)", extract_pfms, model, x
         )
         queries = result.motifs()
+        for engine, dist in (("memelite", "ed"), ("builtin", "ed")):
+            timed(f"run_tomtom {len(queries)} queries x 879 targets ({engine}, {dist})",
+                  run_tomtom, queries, jaspar_path, engine, dist, 5, 0.1)
         (table, engine), t_tomtom = timed(
-            f"run_tomtom {len(queries)} queries x 879 targets ({'memelite'})",
+            f"run_tomtom {len(queries)} queries x 879 targets (builtin, pearson)",
             run_tomtom,
             queries,
             jaspar_path,
-            "memelite",
-            "ed",
+            "builtin",
+            "pearson",
             5,
-            0.1,
+            10.0,
         )
         print(f"{'TOTAL (read + extract + tomtom)':<58s} {t_read + t_extract + t_tomtom:8.3f} s")
         names = [f"{q.id}" for q in queries]
@@ -123,16 +129,20 @@ def main() -> None:
                 Path(tmp) / "match.png",
             )
         (null, _), _ = timed(
-            "run_tomtom of column-shuffled controls",
+            "run_tomtom of 10 column-shuffled copies per filter (builtin)",
             run_tomtom,
-            shuffled_controls(queries),
+            shuffled_controls(queries, 10),
             jaspar_path,
-            "memelite",
+            "builtin",
+            "pearson",
+            5,
+            10.0,
         )
-        scores = score_filters(table, result.ids(), 0.1, null_matches=null)
+        names, null_figures = call_names(table, null, queries, result.ids(), 10, min_ic=4.0)
         print(
-            f"random-weight filters matching JASPAR (E < 0.1): {scores['fraction_matched']:.3f}; "
-            f"their column-shuffled controls: {scores['null_shuffled']['fraction_matched']:.3f}"
+            f"random-weight filters with E < 0.1: {names['significant'].mean():.3f}, named: "
+            f"{names['named'].mean():.3f}; shuffled copies with E < 0.1: "
+            f"{null_figures['fraction_matched']:.3f}, named: {null_figures['fraction_named']:.3f}"
         )
 
         print("-- PFM counting alone, same activations")

@@ -14,9 +14,11 @@ rule export_motif_db:
 
 
 rule warm_tomtom:
-    """Compile memelite's numba kernels once into the shared cache, before TomTom jobs run."""
+    """Compile the TomTom engine's numba kernels once into the shared cache, before TomTom jobs."""
     output:
-        "resources/numba_cache/memelite.warm",
+        f"resources/numba_cache/{lookup(dpath='tomtom/engine', within=config)}.warm",
+    params:
+        engine=lookup(dpath="tomtom/engine", within=config),
     log:
         "logs/warm_tomtom.log",
     conda:
@@ -55,6 +57,7 @@ rule tomtom:
         warm=rules.warm_tomtom.output[0],
     output:
         matches="results/{dataset}/{arch}/tomtom.tsv",
+        names="results/{dataset}/{arch}/filter_names.tsv",
         learned="results/{dataset}/{arch}/learned.json",
     params:
         tomtom=config["tomtom"],
@@ -73,7 +76,8 @@ rule tomtom:
 rule motif_logos:
     input:
         pfms="results/{dataset}/{arch}/pfms",
-        matches="results/{dataset}/{arch}/tomtom.tsv",
+        table="results/{dataset}/{arch}/filters.tsv",
+        names="results/{dataset}/{arch}/filter_names.tsv",
         motif_db=rules.export_motif_db.output[0],
     output:
         grid=report(
@@ -93,7 +97,6 @@ rule motif_logos:
         ),
     params:
         motifs=config["motifs"],
-        evalue_threshold=config["tomtom"]["evalue_threshold"],
     log:
         "logs/motif_logos/{dataset}/{arch}.log",
     conda:
