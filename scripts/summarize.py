@@ -10,7 +10,7 @@ import pandas as pd
 from motifnet.io import atomic_path
 from motifnet.plots import plot_trials
 from motifnet.rulescript import run
-from motifnet.summary import summary_row, trial_points, trials
+from motifnet.summary import summary_html, summary_row, trial_points, trials
 
 
 def main(smk):
@@ -20,11 +20,14 @@ def main(smk):
     for (dataset, arch), path in zip(smk.params.runs, smk.input.metrics):
         metrics = json.loads(Path(path).read_text())
         rows.append(summary_row(dataset, arch, smk.params.architectures[arch], metrics,
-                                learned.get((dataset, arch))))
+                                learned.get((dataset, arch)),
+                                synthetic=dataset in smk.params.synthetic))
     summary = pd.DataFrame(rows)
     for path, table in ((smk.output.summary, summary), (smk.output.trials, trials(summary))):
         with atomic_path(path) as tmp:
             table.to_csv(tmp, sep="\t", index=False, float_format="%.4g")
+    with atomic_path(smk.output.table) as tmp:
+        Path(tmp).write_text(summary_html(summary))
     plot_trials(*trial_points(summary), smk.output.trials_figure)
     logging.info("%d models summarised", len(summary))
 

@@ -3,22 +3,24 @@ import json
 import pandas as pd
 import pytest
 
-from motifnet.summary import summary_row, trials
+from motifnet.summary import summary_html, summary_row, trials
 
 
 def layer_score(matched: float, truth: float) -> dict:
     return {"n_filters": 10, "n_matched": int(matched * 10), "fraction_matched": matched,
-            "null_shuffled": {"fraction_matched": 0.1},
+            "fraction_significant": matched, "null_shuffled": {"fraction_matched": 0.1,
+                                                                "fraction_named": 0.02},
             "ground_truth": {"fraction": truth, "fraction_any_hit": truth + 0.1,
                              "recovered": ["MAX", "SP1"]},
             "top_tfs": [{"tf": "MAX", "filters": 3}]}
 
 
-def row(arch: str, seed: int, auroc: float, layers: dict) -> dict:
+def row(arch: str, seed: int, auroc: float, layers: dict, synthetic: bool = True,
+        dataset: str = "koo_synthetic") -> dict:
     spec = {"model": "koo_cnn", "params": {"variant": arch}, "training": {"seed": seed}}
     metrics = {"auroc": auroc, "accuracy": 0.9, "n_parameters": 5}
-    return summary_row("koo_synthetic", f"{arch}_t{seed}", spec, metrics,
-                       {"engine": "memelite", "layers": layers})
+    return summary_row(dataset, f"{arch}_t{seed}", spec, metrics,
+                       {"engine": "builtin", "layers": layers}, synthetic=synthetic)
 
 
 def test_summary_row_takes_the_first_motif_layer_and_prefixes_the_others():
@@ -27,6 +29,22 @@ def test_summary_row_takes_the_first_motif_layer_and_prefixes_the_others():
     assert r["conv2_fraction_ground_truth"] == 0.8
     assert r["conv2_fraction_ground_truth_any_hit"] == pytest.approx(0.9)
     assert r["tfs_recovered"] == "MAX,SP1" and r["top_tfs"] == "MAX(3)"
+    # the null: shuffled copies named by the same call, and with E < threshold alone
+    assert r["fraction_matched_shuffled"] == 0.02 and r["fraction_significant_shuffled"] == 0.1
+
+
+def test_paper_values_only_beside_synthetic_data():
+    real = [row("cnn-25", 1, 0.97, {"conv1": layer_score(0.5, 0.0)}, synthetic=False,
+                dataset="ctcf_peaks")]
+    table = trials(pd.DataFrame(real))
+    assert "paper_fraction_ground_truth" not in table and "paper_auroc" not in table
+
+
+def test_summary_html_shows_the_headline_columns():
+    page = summary_html(pd.DataFrame([row("cnn-25", 1, 0.975, {"conv1": layer_score(0.8, 0.7)})]))
+    assert page.startswith("<!DOCTYPE html>") and "<table" in page
+    for text in ("test AUROC", "named (shuffled null)", "0.975", "0.800", "MAX(3)", "cnn-25_t1"):
+        assert text in page, text
 
 
 def test_trials_give_mean_and_sd_per_architecture_beside_the_paper():

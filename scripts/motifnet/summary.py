@@ -33,7 +33,8 @@ KOO_EDDY = {
     ("cnn19-1-2", 30): "0.87",
 }
 KOO_EDDY_AUROC = {"cnn3-2": "0.968 +/- 0.039", "cnn3-50": "0.652 +/- 0.060"}
-FRACTIONS = ("fraction_matched", "fraction_matched_shuffled", "fraction_ground_truth",
+FRACTIONS = ("fraction_matched", "fraction_matched_shuffled", "fraction_significant",
+             "fraction_significant_shuffled", "fraction_ground_truth",
              "fraction_ground_truth_any_hit")
 
 
@@ -43,20 +44,26 @@ def _layer_score(learned: dict, layer: str) -> dict:
 
 def _fractions(score: dict) -> dict:
     truth = score.get("ground_truth", {})
+    null = score.get("null_shuffled", {})
     return {
         "fraction_matched": score.get("fraction_matched"),
-        "fraction_matched_shuffled": score.get("null_shuffled", {}).get("fraction_matched"),
+        "fraction_matched_shuffled": null.get("fraction_named"),
+        "fraction_significant": score.get("fraction_significant"),
+        "fraction_significant_shuffled": null.get("fraction_matched"),
         "fraction_ground_truth": truth.get("fraction"),
         "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
     }
 
 
 def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
-                learned: dict | None) -> dict:
-    """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned;
-    further motif layers (e.g. cnn-1's conv2) add their fractions as ``<layer>_fraction_*``."""
+                learned: dict | None, synthetic: bool = False) -> dict:
+    """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned
+    (``filters_matched``, ``fraction_matched`` and ``top_tfs`` count *named* filters, see
+    :mod:`.learned`); further motif layers (e.g. cnn-1's conv2) add their fractions as
+    ``<layer>_fraction_*``. ``synthetic``: the dataset has Koo & Eddy's synthetic design."""
     row = {
         "dataset": dataset,
+        "synthetic": bool(synthetic),
         "architecture": arch,
         "model": spec["model"],
         "params": json.dumps(spec.get("params", {}), sort_keys=True),
@@ -91,6 +98,33 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
     return row
 
 
+# What the report's summary page shows, in this order, with these headers.
+HTML_COLUMNS = {
+    "dataset": "dataset",
+    "architecture": "architecture",
+    "test_auroc": "test AUROC",
+    "test_auprc": "test AUPRC",
+    "filters": "filters",
+    "fraction_matched": "named",
+    "fraction_matched_shuffled": "named (shuffled null)",
+    "fraction_ground_truth": "ground truth (best)",
+    "fraction_ground_truth_any_hit": "ground truth (any hit)",
+    "top_tfs": "top named TFs",
+}
+
+
+def summary_html(summary: pd.DataFrame) -> str:
+    """A standalone HTML page of the summary's headline columns (one row per model)."""
+    shown = summary[[c for c in HTML_COLUMNS if c in summary]].rename(columns=HTML_COLUMNS)
+    table = shown.to_html(index=False, na_rep="", float_format=lambda v: f"{v:.3f}",
+                          border=0, classes="summary")
+    style = ("body{font-family:sans-serif;font-size:13px}table{border-collapse:collapse}"
+             "th,td{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}"
+             "th{background:#f3f3f3}td:nth-child(-n+2),td:last-child{text-align:left}")
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>motifnet summary</title>"
+            f"<style>{style}</style></head><body>{table}</body></html>\n")
+
+
 def _mean_sd(values: pd.Series) -> str:
     values = pd.to_numeric(values, errors="coerce").dropna()
     if values.empty:
@@ -107,7 +141,8 @@ def _trial_groups(summary: pd.DataFrame):
         label = re.sub(r"_t\d+$", "", group["architecture"].iloc[0])
         if several:
             label = f"{dataset}: {label}"
-        if model == "koo_cnn":
+        synthetic = bool(group["synthetic"].iloc[0]) if "synthetic" in group else False
+        if model == "koo_cnn" and synthetic:
             variant = hp.get("variant", "cnn-25")
             paper = (KOO_EDDY.get((variant, hp.get("filters1", 30)), ""),
                      KOO_EDDY_AUROC.get(variant, "0.95-0.98"))
@@ -118,7 +153,7 @@ def _trial_groups(summary: pd.DataFrame):
 
 def trials(summary: pd.DataFrame) -> pd.DataFrame:
     """Mean +/- sd per dataset x (model, params, training but the seed) over its trials,
-    beside Koo & Eddy's numbers."""
+    beside Koo & Eddy's numbers for their CNNs on synthetic data."""
     fractions = [column for column in summary.columns
                  if any(column == name or column.endswith(f"_{name}") for name in FRACTIONS)]
     rows = []

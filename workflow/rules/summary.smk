@@ -9,6 +9,12 @@ rule summarize:
             category="Summary",
             labels={"item": "all models (table)"},
         ),
+        table=report(
+            "results/summary.html",
+            caption="../report/summary_table.rst",
+            category="Summary",
+            labels={"item": "all models"},
+        ),
         trials=report(
             "results/trials.tsv",
             caption="../report/trials.rst",
@@ -25,6 +31,7 @@ rule summarize:
         runs=model_runs(),
         motif_runs=motif_runs(),
         architectures=config["architectures"],
+        synthetic=[name for name in DATASETS if is_synthetic(name)],
     log:
         "logs/summarize.log",
     conda:
