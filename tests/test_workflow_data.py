@@ -25,6 +25,18 @@ def test_default_config_plans_the_chain(tmp_path):
         assert rule in result.stdout
 
 
+def test_config_overrides_apply_on_top_of_the_default_config():
+    """`--config` alone (no --configfile) keeps the default config and applies on top of it."""
+    workdir = REPO  # where users run it: config/config.yaml is read from the working directory
+    result = run_snakemake(workdir, "-n", "--config", "offline=true",
+                           "tomtom={engine: memelite, dist: ed}")
+    assert "generate_synthetic" in result.stdout
+    assert "resources/numba_cache/memelite.warm" in result.stdout
+    failed = run_snakemake(workdir, "-n", "--config", "tomtom={engine: memelite}", check=False)
+    assert failed.returncode != 0
+    assert "'memelite' does not compute distance 'pearson'" in failed.stdout + failed.stderr
+
+
 def write_config(tmp_path, datasets, genomes=None):
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump({"genomes": genomes or {}, "datasets": datasets}))
