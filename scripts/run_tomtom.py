@@ -6,20 +6,17 @@ import logging
 import pandas as pd
 
 from motifnet.io import atomic_path, write_json
-from motifnet.learned import call_names, score_filters, shuffled_controls, total_information
+from motifnet.learned import call_names, informative_queries, score_filters, shuffled_controls
 from motifnet.meme import read_meme
 from motifnet.rulescript import run
 from motifnet.tomtom import run_tomtom
 
 REPORTED_EVALUE = 10.0  # near misses are kept in tomtom.tsv; the named call decides names
-UNINFORMATIVE_BITS = 1e-6  # a query whose columns are all uniform says nothing
 
 
 def main(smk):
     cfg = smk.params.tomtom
-    motifs = read_meme(smk.input.queries)
-    queries = [m for m in motifs if total_information(m) > UNINFORMATIVE_BITS]
-    uniform = sorted({m.id for m in motifs} - {m.id for m in queries})
+    queries, uniform = informative_queries(read_meme(smk.input.queries))
     if uniform:
         logging.info("%d queries with only uniform columns not compared: %s", len(uniform),
                      ", ".join(uniform))
@@ -38,7 +35,8 @@ def main(smk):
     tables = []
     for layer, group in filters.groupby("layer", sort=False):
         ids = group["id"].tolist()
-        layer_queries = [m for m in queries if m.id in set(ids)]
+        in_layer = set(ids)
+        layer_queries = [m for m in queries if m.id in in_layer]
         names, null = call_names(matches, null_matches, layer_queries, ids,
                                  cfg["null_shuffles"], ground_truth=ground_truth, **call)
         names.insert(0, "layer", layer)

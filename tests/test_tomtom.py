@@ -327,6 +327,14 @@ def test_an_information_floor_keeps_weak_filters_unnamed(jaspar):
         assert bool(names["named"].iloc[0]) is expected
 
 
+def test_uniform_queries_are_not_compared():
+    from motifnet.learned import informative_queries
+
+    motifs = [Motif("flat", "", np.full((8, 4), 0.25)), Motif("a", "", np.eye(4)[[0, 1, 2, 3]])]
+    kept, uniform = informative_queries(motifs)
+    assert [m.id for m in kept] == ["a"] and uniform == ["flat"]
+
+
 def test_empirical_fdr():
     from motifnet.learned import empirical_fdr
 

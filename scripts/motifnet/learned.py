@@ -25,6 +25,7 @@ import pandas as pd
 from .meme import Motif, information_content
 
 SHUFFLE_SEPARATOR = "~shuffle"
+UNINFORMATIVE_BITS = 1e-6  # a query whose columns are all uniform says nothing
 NAME_COLUMNS = [
     "filter", "target_id", "target_name", "p_value", "e_value", "q_value", "orientation",
     "offset", "ic_bits", "empirical_fdr", "significant", "named", "ground_truth",
@@ -39,6 +40,13 @@ def base_id(matrix_id: str) -> str:
 def total_information(motif: Motif) -> float:
     """Bits of a motif's PFM, summed over its columns."""
     return float(information_content(motif.pfm).sum())
+
+
+def informative_queries(motifs: Sequence[Motif]) -> tuple[list[Motif], list[str]]:
+    """The motifs worth comparing, and the ids of those whose columns are all uniform."""
+    kept = [m for m in motifs if total_information(m) > UNINFORMATIVE_BITS]
+    kept_ids = {m.id for m in kept}
+    return kept, [m.id for m in motifs if m.id not in kept_ids]
 
 
 def shuffled_controls(motifs: Sequence[Motif], n_shuffles: int = 10, seed: int = 0) -> list[Motif]:
