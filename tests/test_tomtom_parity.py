@@ -45,8 +45,9 @@ def _parity(ours: pd.DataFrame, meme: pd.DataFrame, queries: list[str]) -> dict:
     pairs = meme.merge(ours, left_on=["Query_ID", "Target_ID"], right_on=["query", "target_id"])
     pairs = pairs[pairs["p-value"] > 0]
     r = np.corrcoef(np.log10(pairs["p-value"]), np.log10(pairs["p_value"]))[0, 1]
+    offsets = float((pairs["Optimal_offset"] == pairs["offset"]).mean())
     return {"top1": top1, "call": float((meme_call == our_call).mean()), "r": r,
-            "pairs": len(pairs), "offset": float((pairs["Optimal_offset"] == pairs["offset"]).mean())}
+            "pairs": len(pairs), "offset": offsets}
 
 
 @pytest.mark.parametrize("dist", ["pearson", "ed"])

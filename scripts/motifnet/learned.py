@@ -185,9 +185,8 @@ def score_filters(
     if ground_truth:
         hits = named["ground_truth"].dropna()
         per_tf = hits.value_counts()
-        significant = matches[
-            matches["e_value"].lt(settings["evalue_threshold"]) & matches["query"].isin(named["filter"])
-        ]
+        significant = matches[matches["e_value"].lt(settings["evalue_threshold"])
+                              & matches["query"].isin(named["filter"])]
         any_hit = {
             q
             for q, t, n in zip(
@@ -207,21 +206,6 @@ def score_filters(
             "filters_per_tf": {str(tf): int(n) for tf, n in per_tf.items()},
         }
     return result
-
-
-def aggregate(scores: Sequence[dict]) -> dict:
-    """Mean and (population) standard deviation over trials of :func:`score_filters` fractions."""
-    keys = {"fraction_matched": lambda s: s["fraction_matched"]}
-    if scores and all("ground_truth" in s for s in scores):
-        keys["ground_truth_fraction"] = lambda s: s["ground_truth"]["fraction"]
-    out: dict = {"n_trials": len(scores)}
-    for name, get in keys.items():
-        values = np.array([get(s) for s in scores], dtype=np.float64)
-        out[name] = {
-            "mean": float(values.mean()) if len(values) else None,
-            "std": float(values.std()) if len(values) else None,
-        }
-    return out
 
 
 def _fraction(part: int, whole: int) -> float:

@@ -15,7 +15,7 @@ on the strand given by ``orientation`` ("-": the target's reverse complement). `
 p-value the engine reported outside (0, 1] and that was clamped.
 
 The builtin and memelite engines compile numba kernels on first use (memelite ~80 s on one
-core, builtin ~15 s). Every kernel is declared with ``cache=True``, so the machine code is cached
+core, builtin ~3 s). Every kernel is declared with ``cache=True``, so the machine code is cached
 on disk; the cache goes to ``NUMBA_CACHE_DIR`` when set (the workflow and tests set it to
 ``resources/numba_cache``; it must be set before numba is imported), else into the packages' own
 ``__pycache__``. ``warm_up()`` compiles on a tiny input; later processes load the cache quickly.

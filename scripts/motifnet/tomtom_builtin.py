@@ -1,10 +1,10 @@
-"""TomTom (Gupta et al., Genome Biology 2007) in NumPy and numba, as MEME 5.5's ``tomtom`` computes it.
+"""TomTom (Gupta et al., Genome Biology 2007) in NumPy and numba, as MEME 5.5's ``tomtom`` does.
 
 For one query against a database (targets on both strands):
 
 1. *Column scores*: every query column against every target column (Pearson correlation of the
    two columns' probabilities, or minus their Euclidean distance), after MEME's motif pseudocount
-   (0.1 x background, weighted against the motif's nsites, 20 where unknown).
+   (0.1 x background, weighted against the motif's nsites, MEME's 20 where unknown).
 2. *Complete scores*: each query row is shifted by its median over all target columns, so an
    unaligned query column scores 0 (MEME's default ``complete_scores`` mode).
 3. *Binning*: the whole matrix is scaled to integers in [0, 100] (offset ``floor(min)``, scale
@@ -18,8 +18,8 @@ For one query against a database (targets on both strands):
    random target of the same width scores at least as high (the distribution of a maximum of
    independent alignment scores, per target width); E = p x number of targets.
 
-The column-score kernels and both dynamic programs are numba functions compiled with
-``cache=True`` (cached under ``NUMBA_CACHE_DIR``, like memelite's).
+Column scores and medians are NumPy; the binning and both dynamic programs are numba functions
+compiled with ``cache=True`` (cached under ``NUMBA_CACHE_DIR``, like memelite's).
 """
 
 from __future__ import annotations
@@ -30,15 +30,16 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
+from .engines import DISTANCES
+from .meme import DEFAULT_NSITES
+
 BINS = 100
 PSEUDOCOUNT = 0.1
-DEFAULT_SITES = 20
-DISTANCES = ("pearson", "ed")
 
 
 def with_pseudocount(pfm: np.ndarray, nsites: float | None, pseudocount: float = PSEUDOCOUNT):
     """MEME's motif pseudocount: (p * sites + pseudocount / 4) / (sites + pseudocount)."""
-    sites = nsites if nsites and nsites > 0 else DEFAULT_SITES
+    sites = nsites if nsites and nsites > 0 else DEFAULT_NSITES
     return (np.asarray(pfm, dtype=np.float64) * sites + pseudocount * 0.25) / (sites + pseudocount)
 
 
@@ -53,7 +54,6 @@ class TargetSet:
     def __init__(self, pfms: Sequence[np.ndarray], nsites: Sequence[float | None]):
         forward = [with_pseudocount(p, n) for p, n in zip(pfms, nsites)]
         stranded = [m for p in forward for m in (p, reverse_complement(p))]  # +, - per target
-        self.n_targets = len(forward)
         self.widths = np.repeat([len(p) for p in forward], 2).astype(np.int64)
         self.starts = np.concatenate([[0], np.cumsum(self.widths)[:-1]]).astype(np.int64)
         self.columns = np.ascontiguousarray(np.concatenate(stranded), dtype=np.float64)
