@@ -4,12 +4,11 @@ import logging
 
 import numpy as np
 import pandas as pd
-
-from motifnet.dataset import EncodedSplit, file_record, save_split
+from motifnet.data.encoded import EncodedSplit, file_record, save_split
+from motifnet.data.onehot import encode
+from motifnet.data.split import SPLITS, assign_splits
 from motifnet.io import write_json
-from motifnet.onehot import encode
 from motifnet.rulescript import run
-from motifnet.split import SPLITS, assign_splits
 
 
 def main(smk):

@@ -2,7 +2,7 @@
 
 import logging
 
-from motifnet.motif_db import export_jaspar, import_meme
+from motifnet.motifs.database import export_jaspar, import_meme
 from motifnet.rulescript import run
 
 

@@ -3,11 +3,10 @@
 import logging
 
 import pandas as pd
-
-from motifnet.genomic_benchmarks import CLASS_COLUMN, extract_by_genome, genome_of_rows
-from motifnet.labels import load_intervals
+from motifnet.data.genomic_benchmarks import CLASS_COLUMN, extract_by_genome, genome_of_rows
+from motifnet.data.imported import write_table
+from motifnet.data.intervals import load_intervals
 from motifnet.rulescript import run
-from motifnet.sequences import write_table
 
 
 def main(smk):

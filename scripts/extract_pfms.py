@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-
-from motifnet.checkpoint import load_model
-from motifnet.dataset import load_split
+from motifnet.data.encoded import load_split
 from motifnet.errors import InputError
 from motifnet.io import atomic_path
-from motifnet.meme import write_meme
-from motifnet.pfm import extract_pfms
+from motifnet.motifs.meme import write_meme
+from motifnet.motifs.pfm import extract_pfms
 from motifnet.rulescript import run
+from motifnet.train.checkpoint import load_model
 
 
 def main(smk):

@@ -4,10 +4,9 @@ import logging
 
 import numpy as np
 import pandas as pd
-
-from motifnet.extract import extract
+from motifnet.data.extract import extract
+from motifnet.data.intervals import load_intervals
 from motifnet.io import atomic_path
-from motifnet.labels import load_intervals
 from motifnet.rulescript import run
 
 

@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from motifnet.genomic_benchmarks import coordinates_table, fetch, write_bed
+from motifnet.data.genomic_benchmarks import coordinates_table, fetch, write_bed
 from motifnet.rulescript import run
 
 

@@ -2,8 +2,8 @@
 
 import logging
 
-from motifnet import synthetic
-from motifnet.genome import index_fasta
+from motifnet.data import synthetic
+from motifnet.data.genome import index_fasta
 from motifnet.rulescript import run
 
 

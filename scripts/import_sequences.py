@@ -2,8 +2,8 @@
 
 import logging
 
+from motifnet.data.imported import import_sequences, write_table
 from motifnet.rulescript import run
-from motifnet.sequences import import_sequences, write_table
 
 
 def main(smk):

@@ -4,10 +4,9 @@ match, with the match's E- and q-value."""
 from pathlib import Path
 
 import pandas as pd
-
-from motifnet.logos import filter_vs_match, logo_grid
-from motifnet.meme import read_meme
-from motifnet.pfm import FilterPFMs, trim
+from motifnet.motifs.logos import filter_vs_match, logo_grid
+from motifnet.motifs.meme import read_meme
+from motifnet.motifs.pfm import FilterPFMs, trim
 from motifnet.rulescript import run
 
 

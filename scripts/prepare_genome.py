@@ -3,8 +3,8 @@
 import logging
 from pathlib import Path
 
-from motifnet.download import download, verify_sha256
-from motifnet.genome import prepare_genome
+from motifnet.data.download import download, verify_sha256
+from motifnet.data.genome import prepare_genome
 from motifnet.rulescript import run
 
 

@@ -6,11 +6,10 @@ import logging
 from pathlib import Path
 
 import pandas as pd
-
 from motifnet.io import atomic_path
-from motifnet.plots import plot_trials
+from motifnet.report.summary import summary_html, summary_row, trial_points, trials
 from motifnet.rulescript import run
-from motifnet.summary import summary_html, summary_row, trial_points, trials
+from motifnet.train.plots import plot_trials
 
 
 def main(smk):

@@ -2,9 +2,9 @@
 
 from dataclasses import fields
 
-from motifnet.gpu import acquire_device
 from motifnet.rulescript import run
-from motifnet.training import Outputs, train_and_evaluate
+from motifnet.train.devices import acquire_device
+from motifnet.train.loop import Outputs, train_and_evaluate
 
 
 def main(smk):

@@ -8,7 +8,7 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    from motifnet.tomtom import resolve_engine, warm_up
+    from motifnet.motifs.tomtom import resolve_engine, warm_up
 
     seconds = warm_up(smk.params.engine)
     logging.info("TomTom engine %s ready in %.1f s (numba cache %s)",

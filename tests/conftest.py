@@ -24,7 +24,7 @@ def ecoli_fasta(tmp_path_factory) -> Path:
     """E. coli 536 (NC_008253) from Debian's bowtie-examples, decompressed and indexed."""
     if not ECOLI.exists():
         pytest.fail(f"{ECOLI} is missing: run scripts/setup.sh --dev (Debian bowtie-examples)")
-    from motifnet.genome import prepare_genome
+    from motifnet.data.genome import prepare_genome
 
     dest = tmp_path_factory.mktemp("ecoli") / "genome.fa"
     prepare_genome(ECOLI, dest)

@@ -6,10 +6,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import Server
-
-from motifnet.download import download, missing_files
+from motifnet.data.download import download, missing_files
 from motifnet.errors import InputError
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB

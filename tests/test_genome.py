@@ -2,10 +2,9 @@ import gzip
 import hashlib
 
 import pytest
-
-from motifnet.download import verify_sha256
+from motifnet.data.download import verify_sha256
+from motifnet.data.genome import prepare_genome
 from motifnet.errors import InputError
-from motifnet.genome import prepare_genome
 
 FASTA = ">chrA\nACGTACGTAC\nACGTAC\n>chrB\nNNNNACGT\n"
 

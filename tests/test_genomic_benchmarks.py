@@ -12,15 +12,19 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, Server, run_snakemake
-from snakemake.utils import validate
-
-from motifnet.chromosomes import resolve_names
-from motifnet.dataset import load_split
+from motifnet.data.chromosomes import resolve_names
+from motifnet.data.encoded import load_split
+from motifnet.data.genomic_benchmarks import (
+    coordinates_table,
+    extract_by_genome,
+    fetch,
+    genome_of_rows,
+    read_coordinates,
+)
+from motifnet.data.intervals import LabelledIntervals
+from motifnet.data.onehot import decode
 from motifnet.errors import InputError
-from motifnet.genomic_benchmarks import (coordinates_table, extract_by_genome, fetch,
-                                         genome_of_rows, read_coordinates)
-from motifnet.labels import LabelledIntervals
-from motifnet.onehot import decode
+from snakemake.utils import validate
 
 COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 

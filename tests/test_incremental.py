@@ -222,7 +222,7 @@ def test_training_killed_with_sigkill_leaves_nothing_complete_and_rerun_finishes
     snakemake(workdir, config, target, "--unlock")
     rerun = snakemake(workdir, config, target)
     assert jobs(rerun) == {"train:syn/slow"}
-    from motifnet.checkpoint import load_model
+    from motifnet.train.checkpoint import load_model
 
     _, info = load_model(workdir / target)
     assert info["training"]["epochs"] == 20

@@ -4,10 +4,9 @@ import gzip
 
 import numpy as np
 import pytest
-
-from motifnet.bed import read_bed
+from motifnet.data.bed import read_bed
+from motifnet.data.intervals import load_intervals
 from motifnet.errors import InputError
-from motifnet.labels import load_intervals
 
 
 def write(path, text):

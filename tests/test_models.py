@@ -7,11 +7,10 @@ import random
 
 import pytest
 import torch
-
+from motifnet.data.onehot import encode
 from motifnet.errors import InputError
 from motifnet.models import MotifModel, build_model, known_models, revcomp
 from motifnet.models.koo_cnn import VARIANTS, KooCNN
-from motifnet.onehot import encode
 
 torch.set_num_threads(1)
 

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
-
-from motifnet.onehot import decode, encode, reverse_complement
+from motifnet.data.onehot import decode, encode, reverse_complement
 
 
 def test_channels_are_acgt_and_other_codes_are_zero_columns():

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from motifnet.data.onehot import encode
 from motifnet.errors import InputError
-from motifnet.meme import read_meme, write_meme
 from motifnet.models import build_model
-from motifnet.onehot import encode
-from motifnet.pfm import FilterPFMs, extract_pfms, information_content, trim
+from motifnet.motifs.meme import read_meme, write_meme
+from motifnet.motifs.pfm import FilterPFMs, extract_pfms, information_content, trim
 
 torch.set_num_threads(1)
 

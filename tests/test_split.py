@@ -1,9 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
+from motifnet.data.split import assign_splits
 from motifnet.errors import InputError
-from motifnet.split import assign_splits
 
 
 def frame(n=1000, chroms=("chr1", "chr2", "chr3")):

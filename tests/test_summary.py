@@ -2,8 +2,7 @@ import json
 
 import pandas as pd
 import pytest
-
-from motifnet.summary import summary_html, summary_row, trials
+from motifnet.report.summary import summary_html, summary_row, trials
 
 
 def layer_score(matched: float, truth: float) -> dict:
@@ -75,8 +74,8 @@ def test_architectures_trained_differently_are_not_trials_of_each_other():
 
 
 def test_trial_points_and_paper_values_feed_the_figure(tmp_path):
-    from motifnet.plots import plot_trials
-    from motifnet.summary import trial_points
+    from motifnet.report.summary import trial_points
+    from motifnet.train.plots import plot_trials
 
     rows = [row(variant, seed, 0.95, {"conv1": layer_score(0.5, 0.1 * seed)})
             for variant in ("cnn-2", "cnn-25") for seed in (1, 2)]

@@ -3,11 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from pyfaidx import Fasta
-
-from motifnet import synthetic
+from motifnet.data import synthetic
+from motifnet.data.genome import index_fasta
 from motifnet.errors import InputError
-from motifnet.genome import index_fasta
+from pyfaidx import Fasta
 
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 KOO = {"Arid3": "MA0151", "CEBPB": "MA0466", "SP1": "MA0079", "SRF": "MA0083"}

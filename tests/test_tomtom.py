@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from motifnet.errors import InputError
-from motifnet.meme import Motif, write_meme
-from motifnet.motif_db import fetch_jaspar
-from motifnet.tomtom import (
+from motifnet.motifs.database import fetch_jaspar
+from motifnet.motifs.meme import Motif, write_meme
+from motifnet.motifs.tomtom import (
     COLUMNS,
     P_FLOOR,
     benjamini_hochberg,
@@ -274,7 +274,7 @@ KOO_GROUND_TRUTH = {
 
 
 def test_named_call_and_ground_truth(jaspar):
-    from motifnet.learned import call_names, score_filters, shuffled_controls
+    from motifnet.motifs.scoring import call_names, score_filters, shuffled_controls
 
     by_id = {m.id: m for m in jaspar}
     rng = np.random.default_rng(3)
@@ -316,7 +316,7 @@ def test_named_call_and_ground_truth(jaspar):
 
 
 def test_an_information_floor_keeps_weak_filters_unnamed(jaspar):
-    from motifnet.learned import call_names, shuffled_controls
+    from motifnet.motifs.scoring import call_names, shuffled_controls
 
     queries = [Motif("sp1", "", {m.id: m for m in jaspar}["MA0079.5"].pfm)]
     matches, _ = run_tomtom(queries, jaspar, engine="builtin", evalue_threshold=10)
@@ -328,7 +328,7 @@ def test_an_information_floor_keeps_weak_filters_unnamed(jaspar):
 
 
 def test_uniform_queries_are_not_compared():
-    from motifnet.learned import informative_queries
+    from motifnet.motifs.scoring import informative_queries
 
     motifs = [Motif("flat", "", np.full((8, 4), 0.25)), Motif("a", "", np.eye(4)[[0, 1, 2, 3]])]
     kept, uniform = informative_queries(motifs)
@@ -336,7 +336,7 @@ def test_uniform_queries_are_not_compared():
 
 
 def test_empirical_fdr():
-    from motifnet.learned import empirical_fdr
+    from motifnet.motifs.scoring import empirical_fdr
 
     real = np.array([1e-9, 1e-3, 0.5, 1e-6])
     null = np.array([1e-4, 0.2, 0.6, 0.9])  # 2 shuffles of 2 filters
@@ -347,7 +347,7 @@ def test_empirical_fdr():
 
 
 def test_logos(tmp_path, table, chosen):
-    from motifnet.logos import filter_vs_match, logo_grid
+    from motifnet.motifs.logos import filter_vs_match, logo_grid
 
     row = _true_rows(table, "rctrim").iloc[0]
     target = next(m for m in chosen if m.id == row.name)

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from motifnet.learned import call_names, shuffled_controls
-from motifnet.meme import read_meme
-from motifnet.tomtom import run_tomtom
+from motifnet.motifs.meme import read_meme
+from motifnet.motifs.scoring import call_names, shuffled_controls
+from motifnet.motifs.tomtom import run_tomtom
 
 REFERENCE = Path(__file__).parent / "data" / "tomtom_reference"
 QUERY_SETS = {"queries_reference": "queries_reference.meme",

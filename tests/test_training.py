@@ -9,16 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
-from torch import nn
-
-from motifnet.checkpoint import load_model
-from motifnet.dataset import EncodedSplit, save_split
+from motifnet.data.encoded import EncodedSplit, save_split
+from motifnet.data.onehot import encode
 from motifnet.errors import InputError
 from motifnet.io import write_json
-from motifnet.metrics import compute_metrics
-from motifnet.onehot import encode
-from motifnet.training import (
+from motifnet.train.checkpoint import load_model
+from motifnet.train.loop import (
     DEFAULTS,
     Outputs,
     fit,
@@ -28,6 +24,9 @@ from motifnet.training import (
     sample_weights,
     train_and_evaluate,
 )
+from motifnet.train.metrics import compute_metrics
+from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
+from torch import nn
 
 torch.set_num_threads(1)
 MOTIF = "GATTCA"
@@ -278,7 +277,7 @@ def test_resolve_training_precedence_and_errors():
 
 @pytest.mark.parametrize("task,k", [("binary", 1), ("multilabel", 3), ("multiclass", 3)])
 def test_plots_for_each_task(tmp_path, task, k):
-    from motifnet import plots
+    from motifnet.train import plots
 
     rng = np.random.default_rng(k)
     prob = rng.random((40, k))

@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 import yaml
 from conftest import REPO, run_snakemake
-
-from motifnet.dataset import load_split
-from motifnet.extract import read_chrom_sizes
+from motifnet.data.encoded import load_split
+from motifnet.data.extract import read_chrom_sizes
 
 pytestmark = pytest.mark.workflow
 

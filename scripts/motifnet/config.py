@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .engines import check_distance
 from .errors import InputError
+from .motifs.engines import check_distance
 
 
 def _check_genome(name: str, genomes: dict, key: str) -> None:
@@ -112,7 +112,7 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
 
 def _check_architecture(name: str, spec: dict, config: dict) -> None:
     """Resolve the training settings and build the model (on the meta device) per dataset."""
-    from .train_settings import resolve_training
+    from .train.settings import resolve_training
 
     key = f"architectures.{name}"
     resolve_training(config.get("training"), spec.get("training"), arch=name)

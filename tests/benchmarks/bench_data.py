@@ -17,9 +17,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-from motifnet.extract import extract, read_chrom_sizes  # noqa: E402
-from motifnet.genome import prepare_genome  # noqa: E402
-from motifnet.onehot import encode  # noqa: E402
+from motifnet.data.extract import extract, read_chrom_sizes  # noqa: E402
+from motifnet.data.genome import prepare_genome  # noqa: E402
+from motifnet.data.onehot import encode  # noqa: E402
 
 ECOLI = Path("/usr/share/doc/bowtie/examples/genomes/NC_008253.fna.gz")
 
@@ -58,7 +58,7 @@ def bench_encoding() -> None:
         output = np.ones(n * 4 * length, dtype=dtype)
         rows.append((f"memory copy of the output bytes ({np.dtype(dtype).name})",
                      best_of(lambda: output.copy())))
-        rows.append((f"motifnet.onehot.encode ({np.dtype(dtype).name})",
+        rows.append((f"motifnet.data.onehot.encode ({np.dtype(dtype).name})",
                      best_of(lambda: encode(sequences, dtype))))
     few = sequences[:2000]
     naive_s = best_of(lambda: naive_encode(few), repeats=1) * (n / len(few))

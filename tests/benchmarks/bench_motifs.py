@@ -25,13 +25,13 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import numpy as np
 import torch
-from motifnet.learned import call_names, shuffled_controls
-from motifnet.logos import filter_vs_match, logo_grid
-from motifnet.meme import read_meme
 from motifnet.models import build_model
-from motifnet.motif_db import export_jaspar
-from motifnet.pfm import base_codes, count_windows, extract_pfms, max_activations
-from motifnet.tomtom import run_tomtom, warm_up
+from motifnet.motifs.database import export_jaspar
+from motifnet.motifs.logos import filter_vs_match, logo_grid
+from motifnet.motifs.meme import read_meme
+from motifnet.motifs.pfm import base_codes, count_windows, extract_pfms, max_activations
+from motifnet.motifs.scoring import call_names, shuffled_controls
+from motifnet.motifs.tomtom import run_tomtom, warm_up
 
 
 def naive_counts(

@@ -21,11 +21,10 @@ import time
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, Dataset
-
-from motifnet.dataset import EncodedSplit
+from motifnet.data.encoded import EncodedSplit
 from motifnet.models import build_model
-from motifnet.training import Trainer, mixed_precision, resolve_training
+from motifnet.train.loop import Trainer, mixed_precision, resolve_training
+from torch.utils.data import DataLoader, Dataset
 
 LENGTH, OUTPUTS = 200, 12
 REPEATS = 3  # timed epochs after a warm-up one; the fastest counts

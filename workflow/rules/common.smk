@@ -143,7 +143,7 @@ def imported_source(name):
 
 def offline_missing():
     """(url, path) of every download the config still needs (genomes, coordinates)."""
-    from motifnet.genomic_benchmarks import coordinate_files, read_classes
+    from motifnet.data.genomic_benchmarks import coordinate_files, read_classes
 
     files = []
     for genome, spec in config["genomes"].items():
@@ -195,7 +195,7 @@ def genome_source(wildcards):
 
 # Architectures and training -------------------------------------------------------------
 
-from motifnet.train_settings import resolve_training  # noqa: E402
+from motifnet.train.settings import resolve_training  # noqa: E402
 
 ARCHITECTURES = list(config["architectures"])
 

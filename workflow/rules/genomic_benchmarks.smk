@@ -5,7 +5,7 @@
 
 from snakemake.logging import logger
 
-from motifnet.download import missing_files  # noqa: E402
+from motifnet.data.download import missing_files  # noqa: E402
 
 if config["offline"]:
     _missing = missing_files(offline_missing())

@@ -70,7 +70,7 @@ rule tomtom:
     conda:
         "../../envs/meme.yaml"
     script:
-        "../../scripts/run_tomtom.py"
+        "../../scripts/tomtom.py"
 
 
 rule motif_logos:

@@ -1,4 +1,4 @@
-from motifnet.train_settings import learning_settings
+from motifnet.train.settings import learning_settings
 
 
 rule train:

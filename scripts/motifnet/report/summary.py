@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from .train_settings import RESOURCE_KEYS
+from ..train.settings import RESOURCE_KEYS
 
 # Koo & Eddy (2019), synthetic data: fraction of first-layer filters whose best TomTom match
 # (E < 0.1, JASPAR vertebrates) is a ground-truth motif, and mean test AUROC, as the text

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from .io import atomic_path
+from ..io import atomic_path
 from .meme import information_content
 
 

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .errors import InputError
-from .io import atomic_path
+from ..errors import InputError
+from ..io import atomic_path
 from .meme import Motif, information_content
 
 MODES = ("threshold", "top_n")

@@ -4,12 +4,16 @@ shuffled null, and score what the model learned."""
 import logging
 
 import pandas as pd
-
 from motifnet.io import atomic_path, write_json
-from motifnet.learned import call_names, informative_queries, score_filters, shuffled_controls
-from motifnet.meme import read_meme
+from motifnet.motifs.meme import read_meme
+from motifnet.motifs.scoring import (
+    call_names,
+    informative_queries,
+    score_filters,
+    shuffled_controls,
+)
+from motifnet.motifs.tomtom import run_tomtom
 from motifnet.rulescript import run
-from motifnet.tomtom import run_tomtom
 
 REPORTED_EVALUE = 10.0  # near misses are kept in tomtom.tsv; the named call decides names
 

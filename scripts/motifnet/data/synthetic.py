@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
-from .io import atomic_write
+from ..errors import InputError
+from ..io import atomic_write
 
 BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
 COMPLEMENT = bytes.maketrans(b"ACGT", b"TGCA")

@@ -23,14 +23,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ..data.encoded import EncodedSplit, load_encoding, load_split
+from ..errors import InputError
+from ..io import atomic_write, write_json
+from ..models import build_model
 from . import plots
 from .checkpoint import save_checkpoint
-from .dataset import EncodedSplit, load_encoding, load_split
-from .errors import InputError
-from .io import atomic_write, write_json
 from .metrics import compute_metrics, macro_auprc, macro_auroc
-from .models import build_model
-from .train_settings import DEFAULTS, learning_settings, resolve_training  # noqa: F401 (API)
+from .settings import DEFAULTS, learning_settings, resolve_training  # noqa: F401 (API)
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
-from .io import atomic_write, open_text
+from ..errors import InputError
+from ..io import atomic_write, open_text
 
 ALPHABET = "ACGT"
 UNIFORM = (0.25, 0.25, 0.25, 0.25)

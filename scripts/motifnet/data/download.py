@@ -10,8 +10,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .errors import InputError
-from .io import atomic_write
+from ..errors import InputError
+from ..io import atomic_write
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import os
 
 import torch
 
-from . import __version__
-from .errors import InputError
-from .io import atomic_path
-from .models import MotifModel, build_model
+from .. import __version__
+from ..errors import InputError
+from ..io import atomic_path
+from ..models import MotifModel, build_model
 
 FORMAT = 1
 

@@ -3,7 +3,7 @@ the config with it before any job runs)."""
 
 from __future__ import annotations
 
-from .errors import InputError
+from ..errors import InputError
 
 ENGINES = ("auto", "meme", "builtin", "memelite")
 DISTANCES = ("pearson", "ed")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pyfaidx import Faidx, FastaIndexingError
 
-from .errors import InputError
-from .io import atomic_path, is_gzip
+from ..errors import InputError
+from ..io import atomic_path, is_gzip
 
 FASTA_LETTERS = set(b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv-*.\n\r")
 

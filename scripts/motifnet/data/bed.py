@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import InputError
-from .io import open_text
+from ..errors import InputError
+from ..io import open_text
 
 STRANDS = {"+", "-", "."}
 

@@ -9,12 +9,17 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import run_snakemake
-
-from motifnet.dataset import load_split
+from motifnet.data.encoded import load_split
+from motifnet.data.imported import (
+    SEQUENCE_COLUMNS,
+    fit_length,
+    import_sequences,
+    label_sequences,
+    read_fasta,
+    read_tsv,
+)
+from motifnet.data.onehot import decode
 from motifnet.errors import InputError
-from motifnet.onehot import decode
-from motifnet.sequences import (SEQUENCE_COLUMNS, fit_length, import_sequences,
-                                label_sequences, read_fasta, read_tsv)
 
 
 def write(path, text, gz=False):

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from sklearn.metrics import confusion_matrix, roc_curve
 
-from .io import atomic_path
+from ..io import atomic_path
 from .metrics import auroc, macro_auroc, predicted
 
 MAX_LEGEND = 16

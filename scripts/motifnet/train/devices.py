@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 
 import torch
 
-from .errors import InputError
+from ..errors import InputError
 
 log = logging.getLogger(__name__)
 

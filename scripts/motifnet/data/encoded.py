@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import atomic_path
 from .download import sha256sum
-from .io import atomic_path
 
 
 @dataclass

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..errors import InputError
+from ..io import atomic_write, open_text
 from .chromosomes import describe_renaming, resolve_names
 from .download import download, missing_files
-from .errors import InputError
 from .extract import extract, read_chrom_sizes
-from .io import atomic_write, open_text
-from .labels import LabelledIntervals
-from .sequences import sequence_table
+from .imported import sequence_table
+from .intervals import LabelledIntervals
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from .bed import BedTable, read_bed
-from .errors import InputError
 
 TASKS = ("binary", "multilabel", "multiclass")
 BINARY_VALUES = {"0", "1"}

@@ -9,9 +9,8 @@ import time
 
 import pytest
 import torch
-
 from motifnet.errors import InputError
-from motifnet.gpu import acquire_device, device_kind, hold_slot, lock_path, visible_slots
+from motifnet.train.devices import acquire_device, device_kind, hold_slot, lock_path, visible_slots
 
 # fork: children inherit the imported modules; they only take file locks (no torch work).
 CTX = multiprocessing.get_context("fork")

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
+from ..io import atomic_path, open_text
 from .bed import BedTable
-from .errors import InputError
 from .extract import pad_to_length, resize
-from .io import atomic_path, open_text
-from .labels import LabelledIntervals, assign_ids, from_label_columns
+from .intervals import LabelledIntervals, assign_ids, from_label_columns
 
 SEQUENCE_COLUMNS = ["id", "chrom", "start", "end", "strand", "split", "sequence"]
 IUPAC = set("ACGTUNRYSWKMBDHVacgtunryswkmbdhv")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numbers
 
-from .errors import InputError
+from ..errors import InputError
 
 DEFAULTS: dict = {
     "epochs": 20,

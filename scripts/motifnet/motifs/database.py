@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 from .meme import Motif, read_meme_file, write_meme
 
 JASPAR_URL = "https://jaspar.elixir.no/matrix/{}/"

@@ -38,8 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from .engines import DISTANCES, ENGINES, check_distance
-from .errors import InputError
 from .meme import Motif, read_meme, write_meme
 
 COLUMNS = [
