@@ -82,3 +82,24 @@ def server():
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def jaspar() -> list:
+    """JASPAR2024 CORE vertebrates, from pyjaspar's shipped database."""
+    from motifnet.motifs.database import fetch_jaspar
+
+    return fetch_jaspar("JASPAR2024", "CORE", "vertebrates")
+
+
+@pytest.fixture(scope="session")
+def chosen(jaspar) -> list:
+    """16 motifs of width >= 10 unlike their reverse complement (so orientation is testable)."""
+    import numpy as np
+
+    asymmetric = [
+        m
+        for m in jaspar
+        if m.width >= 10 and np.abs(m.pfm - m.pfm[::-1, ::-1]).sum() / m.width > 0.5
+    ]
+    return asymmetric[::20]

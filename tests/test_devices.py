@@ -9,6 +9,7 @@ import time
 
 import pytest
 import torch
+
 from motifnet.errors import InputError
 from motifnet.train.devices import acquire_device, device_kind, hold_slot, lock_path, visible_slots
 

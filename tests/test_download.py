@@ -6,9 +6,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import Server
+
 from motifnet.data.download import download, missing_files
 from motifnet.errors import InputError
+
+from conftest import Server
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import REPO
 
 ENVS = REPO / "envs"

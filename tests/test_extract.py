@@ -3,9 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from pyfaidx import Fasta
+
 from motifnet.data.extract import extract, read_chrom_sizes, resize
 from motifnet.errors import InputError
-from pyfaidx import Fasta
 
 COMPLEMENT = str.maketrans("ACGTacgtNn", "TGCAtgcaNn")
 

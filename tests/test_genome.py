@@ -2,6 +2,7 @@ import gzip
 import hashlib
 
 import pytest
+
 from motifnet.data.download import verify_sha256
 from motifnet.data.genome import prepare_genome
 from motifnet.errors import InputError

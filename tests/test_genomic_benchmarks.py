@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, Server, run_snakemake
+from snakemake.utils import validate
+
 from motifnet.data.chromosomes import resolve_names
 from motifnet.data.encoded import load_split
 from motifnet.data.genomic_benchmarks import (
@@ -24,7 +25,8 @@ from motifnet.data.genomic_benchmarks import (
 from motifnet.data.intervals import LabelledIntervals
 from motifnet.data.onehot import decode
 from motifnet.errors import InputError
-from snakemake.utils import validate
+
+from conftest import REPO, Server, run_snakemake
 
 COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 

@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import run_snakemake
+
 from motifnet.data.encoded import load_split
 from motifnet.data.imported import (
-    SEQUENCE_COLUMNS,
     fit_length,
     import_sequences,
     label_sequences,
@@ -19,7 +18,10 @@ from motifnet.data.imported import (
     read_tsv,
 )
 from motifnet.data.onehot import decode
+from motifnet.data.table import COLUMNS
 from motifnet.errors import InputError
+
+from conftest import run_snakemake
 
 
 def write(path, text, gz=False):
@@ -76,7 +78,7 @@ def test_crop_drops_short_sequences_up_to_the_allowed_fraction(tmp_path):
                                             for i in range(10)))
     table, dropped = import_sequences({"fasta": path}, "binary", 8, "crop", 0.2)
     assert len(table) == 9 and dropped["id"].tolist() == ["s0"]
-    assert list(table.columns) == SEQUENCE_COLUMNS + ["y:label"]
+    assert list(table.columns) == COLUMNS + ["y:label"]
     assert set(table["sequence"].str.len()) == {8}
     with pytest.raises(InputError, match="1 of 10 sequences are shorter than 8") as error:
         import_sequences({"fasta": path}, "binary", 8, "crop", 0.05)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import REPO, SNAKEMAKE, run_snakemake
 from test_envs import workflow_rules
 

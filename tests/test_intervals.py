@@ -4,6 +4,7 @@ import gzip
 
 import numpy as np
 import pytest
+
 from motifnet.data.bed import read_bed
 from motifnet.data.intervals import load_intervals
 from motifnet.errors import InputError

@@ -6,6 +6,7 @@ import gzip
 
 import numpy as np
 import pytest
+
 from motifnet.errors import InputError
 from motifnet.motifs.database import export_jaspar, import_meme, jaspar_choices
 from motifnet.motifs.meme import Motif, read_meme, read_meme_file, write_meme

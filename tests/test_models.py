@@ -7,6 +7,7 @@ import random
 
 import pytest
 import torch
+
 from motifnet.data.onehot import encode
 from motifnet.errors import InputError
 from motifnet.models import MotifModel, build_model, known_models, revcomp

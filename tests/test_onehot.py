@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+
 from motifnet.data.onehot import decode, encode, reverse_complement
 
 

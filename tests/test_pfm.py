@@ -1,144 +1,14 @@
-"""Filter PFMs: a motif planted in a conv1 filter is recovered at the right offset and orientation,
-and the vectorised counts equal a per-sequence reference."""
+"""Filter PFMs as TomTom queries: trimming, the query columns recorded in filters.tsv, files."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
-import torch
-from motifnet.data.onehot import encode
-from motifnet.errors import InputError
-from motifnet.models import build_model
-from motifnet.motifs.meme import read_meme, write_meme
-from motifnet.motifs.pfm import FilterPFMs, extract_pfms, information_content, trim
 
-torch.set_num_threads(1)
+from motifnet.motifs.pfm import FilterPFMs, read_filter_table, trim
 
-LENGTH = 100
-CONSENSUS = "TTGACGCAAT"  # not its own reverse complement (ATTGCGTCAA)
-PLANT_AT = 5  # first kernel column of the planted motif (kernel 19)
+CONSENSUS = "TTGACGCAAT"
 MOTIF_PFM = np.full((len(CONSENSUS), 4), 0.05)
 MOTIF_PFM[np.arange(len(CONSENSUS)), ["ACGT".index(b) for b in CONSENSUS]] = 0.85
-
-
-def _planted_model(seed: int = 0) -> torch.nn.Module:
-    """koo_cnn (6 filters, k19); filter 0 scores MOTIF_PFM, filter 1 never fires."""
-    torch.manual_seed(seed)
-    model = build_model("koo_cnn", 1, LENGTH, {"filters1": 6})
-    conv = model.conv1.conv
-    with torch.no_grad():
-        log_odds = np.log2(MOTIF_PFM / 0.25).T  # (4, W)
-        conv.weight[0] = 0.0
-        conv.weight[0, :, PLANT_AT : PLANT_AT + len(CONSENSUS)] = torch.tensor(log_odds)
-        conv.bias[0] = -0.6 * log_odds.max(axis=0).sum()
-        conv.bias[1] = -1e6
-    return model
-
-
-def _sequences(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Random sequences; every other one carries a sample of MOTIF_PFM at a random position."""
-    rng = np.random.default_rng(seed)
-    seqs = rng.choice(list("ACGT"), size=(n, LENGTH))
-    where = np.full(n, -1)
-    for i in range(0, n, 2):
-        where[i] = rng.integers(0, LENGTH - len(CONSENSUS) + 1)
-        site = [rng.choice(list("ACGT"), p=row) for row in MOTIF_PFM]
-        seqs[i, where[i] : where[i] + len(CONSENSUS)] = site
-    return encode(["".join(s) for s in seqs]), where
-
-
-def _reference(model, x, mode, threshold, top_n) -> np.ndarray:
-    """Per-sequence loop: the windows Koo & Eddy align, counted one by one."""
-    width, offset = model.layer_window("conv1")
-    model.eval()
-    with torch.no_grad():
-        act = model.layer_activations(torch.tensor(x), "conv1").numpy()
-    counts = np.zeros((act.shape[1], width, 4))
-    for f in range(act.shape[1]):
-        best = act[:, f].max(axis=1)
-        chosen = []
-        for n in range(len(x)):
-            start = int(act[n, f].argmax()) - offset
-            if best[n] > 0 and 0 <= start and start + width <= x.shape[-1]:
-                chosen.append((best[n], n, start))
-        if mode == "threshold":
-            chosen = [c for c in chosen if c[0] > threshold * best.max()]
-        else:
-            chosen = sorted(chosen, key=lambda c: (-c[0], c[1]))[:top_n]
-        for _, n, start in chosen:
-            counts[f] += x[n, :, start : start + width].T
-    return counts
-
-
-@pytest.mark.parametrize("mode", ["threshold", "top_n"])
-def test_planted_motif_is_recovered_at_its_offset(mode):
-    model = _planted_model()
-    x, where = _sequences(600)
-    model.train()
-    result = extract_pfms(model, x, mode=mode, threshold=0.7, top_n=100, batch_size=128)
-    assert model.training, "the model's training mode is restored"
-    pfm = result.pfms()[0]
-    core = pfm[PLANT_AT : PLANT_AT + len(CONSENSUS)]
-    assert (
-        "".join("ACGT"[i] for i in core.argmax(axis=1)) == CONSENSUS
-    )  # forward strand, right offset
-    ic = information_content(pfm)
-    assert ic[PLANT_AT : PLANT_AT + len(CONSENSUS)].min() > 1.0
-    flanks = np.r_[ic[:PLANT_AT], ic[PLANT_AT + len(CONSENSUS) :]]
-    assert flanks.max() < 0.35
-    # Only sequences carrying the motif at a position whose window is complete contribute.
-    complete = (where >= PLANT_AT) & (where - PLANT_AT + 19 <= LENGTH)
-    assert 20 <= result.nsites[0] <= complete.sum()
-    if mode == "top_n":
-        assert result.nsites[0] == 100
-
-
-@pytest.mark.parametrize("mode", ["threshold", "top_n"])
-def test_counts_equal_the_per_sequence_reference(mode):
-    model = _planted_model(seed=3)
-    x, _ = _sequences(300, seed=4)
-    result = extract_pfms(model, x, mode=mode, threshold=0.5, top_n=40, batch_size=64)
-    expected = _reference(model, x, mode, 0.5, 40)
-    np.testing.assert_array_equal(result.counts, expected)
-    np.testing.assert_array_equal(result.nsites, expected.sum(axis=2)[:, 0])
-
-
-def test_silent_filter_is_kept_and_flagged(tmp_path):
-    model = _planted_model()
-    x, _ = _sequences(200)
-    result = extract_pfms(model, x)
-    table = result.table()
-    assert len(table) == 6
-    silent = table.iloc[1]
-    assert (silent.nsites, silent.flag, silent.max_activation, silent.coverage) == (
-        0,
-        "never_fires",
-        0.0,
-        0.0,
-    )
-    np.testing.assert_allclose(result.pfms()[1], 0.25)
-    assert table.iloc[0].flag == "" and table.iloc[0].ic_bits > 10
-    assert table.iloc[0].coverage == pytest.approx(result.nsites[0] / 200)
-    queries = result.motifs(min_sites=1)
-    assert "conv1_f001" not in [m.id for m in queries] and queries[0].id == "conv1_f000"
-    write_meme(tmp_path / "q.meme", queries)
-    assert [m.id for m in read_meme(tmp_path / "q.meme")] == [m.id for m in queries]
-    result.save(tmp_path / "pfms.npz")
-    back = FilterPFMs.load(tmp_path / "pfms.npz")
-    np.testing.assert_array_equal(back.counts, result.counts)
-    assert (back.layer, back.n_sequences, back.mode) == ("conv1", 200, "threshold")
-
-
-def test_unknown_layer_lists_the_available_ones():
-    model = _planted_model()
-    x, _ = _sequences(10)
-    with pytest.raises(InputError, match=r"no convolution layer 'conv2' .*available: \['conv1'\]"):
-        extract_pfms(model, x, layer="conv2")
-    gru = build_model("bigru_attention", 1, 70)
-    with pytest.raises(InputError, match=r"available: \[\]"):
-        extract_pfms(gru, x[:, :, :70], layer="conv1")
-    with pytest.raises(InputError, match="unknown PFM mode"):
-        extract_pfms(model, x, mode="best")
 
 
 def test_trim_keeps_informative_core_with_padding():
@@ -155,3 +25,21 @@ def test_trim_keeps_informative_core_with_padding():
         "conv1", pfm[None] * 50, np.array([50]), np.array([1.0]), 50, "threshold"
     ).motifs(trim_ic=0.5, pad=0)
     assert trimmed_queries[0].width == len(CONSENSUS)
+
+
+def test_query_columns_are_recorded_and_read_back(tmp_path):
+    pfm = np.vstack([np.full((6, 4), 0.25), MOTIF_PFM, np.full((5, 4), 0.25)])
+    counts = np.stack([pfm * 50, np.full_like(pfm, 12.5), pfm * 50])
+    pfms = FilterPFMs("conv1", counts, np.array([50, 50, 0]), np.ones(3), 50, "threshold")
+    table = pfms.table(min_sites=1, trim_ic=0.5, pad=2)
+    # the flat filter has no column above 0.5 bits and the silent one no site: no queries
+    assert table["query_start"].tolist()[0] == 4
+    assert table["query_end"].tolist()[0] == 4 + len(CONSENSUS) + 4
+    assert table["query_start"].isna().tolist() == [False, True, True]
+    queries = pfms.motifs(min_sites=1, trim_ic=0.5, pad=2)
+    assert [q.id for q in queries] == ["conv1_f000"]
+    np.testing.assert_allclose(queries[0].pfm, pfm[4:4 + len(CONSENSUS) + 4])
+    table.assign(layer="conv1").to_csv(tmp_path / "filters.tsv", sep="\t", index=False)
+    back = read_filter_table(tmp_path / "filters.tsv")
+    assert back["query_start"].tolist()[0] == 4 and back["query_start"].isna().sum() == 2
+    assert back["flag"].tolist() == ["", "", "never_fires"]

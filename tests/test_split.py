@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from motifnet.data.split import assign_splits
 from motifnet.errors import InputError
 

@@ -3,10 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from pyfaidx import Fasta
+
 from motifnet.data import synthetic
 from motifnet.data.genome import index_fasta
 from motifnet.errors import InputError
-from pyfaidx import Fasta
 
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 KOO = {"Arid3": "MA0151", "CEBPB": "MA0466", "SP1": "MA0079", "SRF": "MA0083"}
@@ -17,7 +18,7 @@ def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("synthetic")
     pool = synthetic.jaspar_pool(KOO, "JASPAR2016")
     seqs, labels, instances = synthetic.generate(pool, 400, 200, 1, 5, seed=7)
-    synthetic.write_dataset(pool, seqs, labels, instances, out / "g.fa", out / "r.bed",
+    synthetic.write_synthetic(pool, seqs, labels, instances, out / "g.fa", out / "r.bed",
                             out / "m.bed", per_chromosome=150, spacer=30, seed=7)
     index_fasta(out / "g.fa")
     return pool, seqs, labels, out

@@ -1,5 +1,5 @@
 """TomTom: the builtin (Pearson) and memelite (Euclidean) engines against JASPAR2024 CORE
-vertebrates find the motifs queries were built from; the named call against the shuffled null.
+vertebrates find the motifs queries were built from.
 
 Both engines compile numba kernels once into NUMBA_CACHE_DIR (tests/conftest.py points it at
 resources/numba_cache before anything imports numba): ~100 s the very first time, ~1 s after.
@@ -8,13 +8,11 @@ Parity with MEME's own outputs is in test_tomtom_parity.py.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
+
 from motifnet.errors import InputError
-from motifnet.motifs.database import fetch_jaspar
 from motifnet.motifs.meme import Motif, write_meme
 from motifnet.motifs.tomtom import (
     COLUMNS,
@@ -29,22 +27,6 @@ from motifnet.motifs.tomtom import (
 )
 
 KINDS = ("self", "noised", "trim", "rc", "rctrim", "shuffled")
-
-
-@pytest.fixture(scope="module")
-def jaspar() -> list[Motif]:
-    return fetch_jaspar("JASPAR2024", "CORE", "vertebrates")
-
-
-@pytest.fixture(scope="module")
-def chosen(jaspar) -> list[Motif]:
-    """16 motifs of width >= 10 unlike their reverse complement (so orientation is testable)."""
-    asymmetric = [
-        m
-        for m in jaspar
-        if m.width >= 10 and np.abs(m.pfm - m.pfm[::-1, ::-1]).sum() / m.width > 0.5
-    ]
-    return asymmetric[::20]
 
 
 def _queries(chosen: list[Motif]) -> list[Motif]:
@@ -255,118 +237,3 @@ def test_meme_engine_agrees_with_memelite(jaspar, chosen):
     lite, _ = run_tomtom(queries, jaspar, engine="memelite", evalue_threshold=1)
     top = lambda t: list(t.groupby("query", sort=False).head(1)["target_id"])
     assert top(meme) == top(lite) == [m.id for m in queries]
-
-
-KOO_GROUND_TRUTH = {
-    "Arid3": "MA0151",
-    "CEBPB": "MA0466",
-    "FOSL1": "MA0477",
-    "Gabpa": "MA0062",
-    "MAFK": "MA0496",
-    "MAX": "MA0058",
-    "MEF2A": "MA0052",
-    "NFYB": "MA0502",
-    "SP1": "MA0079",
-    "SRF": "MA0083",
-    "STAT1": "MA0137",
-    "YY1": "MA0095",
-}
-
-
-def test_named_call_and_ground_truth(jaspar):
-    from motifnet.motifs.scoring import call_names, score_filters, shuffled_controls
-
-    by_id = {m.id: m for m in jaspar}
-    rng = np.random.default_rng(3)
-    pfms = {
-        "f0": by_id["MA0466.4"].pfm,  # CEBPB
-        "f1": by_id["MA0079.5"].pfm,  # SP1
-        "f2": by_id["MA0083.3"].pfm[::-1, ::-1],  # SRF, reverse strand
-        "f3": by_id["MA0139.2"].pfm,  # CTCF: named, not ground truth
-        "f4": by_id["MA0477.3"].pfm,  # FOSL1
-        "f5": np.full((12, 4), 0.25) + rng.normal(0, 0.01, (12, 4)),  # near uniform: 0 bits
-        **{f"r{i}": rng.dirichlet(np.ones(4), size=12) for i in range(6)},  # random PFMs
-    }
-    pfms = {k: v / v.sum(1, keepdims=True) for k, v in pfms.items()}
-    queries = [Motif(k, "", v) for k, v in pfms.items()]
-    matches, _ = run_tomtom(queries, jaspar, engine="builtin", evalue_threshold=10)
-    null, _ = run_tomtom(shuffled_controls(queries, 10), jaspar, engine="builtin",
-                         evalue_threshold=10)
-    filters = [*pfms, "f6"]  # f6 never fired: no query, still in the denominator
-    call = {"evalue_threshold": 0.1, "fdr": 0.05, "min_ic": 4.0}
-    names, null_figures = call_names(matches, null, queries, filters, 10,
-                                     ground_truth=KOO_GROUND_TRUTH, **call)
-    named = dict(zip(names["filter"], names["named"]))
-    assert [named[f] for f in ("f0", "f1", "f2", "f3", "f4")] == [True] * 5
-    assert not named["f5"] and not named["f6"] and sum(named[f"r{i}"] for i in range(6)) <= 1
-    truth_of = [None if pd.isna(g) else g for g in names["ground_truth"][:5]]
-    assert truth_of == ["CEBPB", "SP1", "SRF", None, "FOSL1"]
-    assert names.set_index("filter").loc["f2", "orientation"] == "-"
-    assert (names["empirical_fdr"].between(0, 1)).all()
-    assert null_figures["n_shuffles"] == 10 and null_figures["fraction_named"] <= 0.05
-
-    scores = score_filters(names, matches, null_figures, call, ground_truth=KOO_GROUND_TRUTH)
-    assert (scores["n_filters"], scores["n_matched"]) == (len(filters), sum(named.values()))
-    assert {"tf": "CTCF", "filters": 1} in scores["top_tfs"]
-    truth = scores["ground_truth"]
-    assert truth["n_filters"] == 4 and truth["fraction_any_hit"] >= truth["fraction"]
-    assert truth["recovered"] == ["CEBPB", "FOSL1", "SP1", "SRF"]
-    assert len(truth["missing"]) == 8 and "YY1" in truth["missing"]
-    json.dumps(scores)
-
-
-def test_an_information_floor_keeps_weak_filters_unnamed(jaspar):
-    from motifnet.motifs.scoring import call_names, shuffled_controls
-
-    queries = [Motif("sp1", "", {m.id: m for m in jaspar}["MA0079.5"].pfm)]
-    matches, _ = run_tomtom(queries, jaspar, engine="builtin", evalue_threshold=10)
-    null, _ = run_tomtom(shuffled_controls(queries, 5), jaspar, engine="builtin",
-                         evalue_threshold=10)
-    for floor, expected in ((4.0, True), (100.0, False)):
-        names, _ = call_names(matches, null, queries, ["sp1"], 5, min_ic=floor)
-        assert bool(names["named"].iloc[0]) is expected
-
-
-def test_uniform_queries_are_not_compared():
-    from motifnet.motifs.scoring import informative_queries
-
-    motifs = [Motif("flat", "", np.full((8, 4), 0.25)), Motif("a", "", np.eye(4)[[0, 1, 2, 3]])]
-    kept, uniform = informative_queries(motifs)
-    assert [m.id for m in kept] == ["a"] and uniform == ["flat"]
-
-
-def test_empirical_fdr():
-    from motifnet.motifs.scoring import empirical_fdr
-
-    real = np.array([1e-9, 1e-3, 0.5, 1e-6])
-    null = np.array([1e-4, 0.2, 0.6, 0.9])  # 2 shuffles of 2 filters
-    fdr = empirical_fdr(real, null, n_shuffles=2)
-    # at 1e-9 and 1e-6 no null copy is as good; at 1e-3 half a copy per shuffle among 3 real
-    np.testing.assert_allclose(fdr, [0.0, 0.5 / 3, 1.0 / 4, 0.0])
-    assert empirical_fdr(np.array([]), null, 2).size == 0
-
-
-def test_logos(tmp_path, table, chosen):
-    from motifnet.motifs.logos import filter_vs_match, logo_grid
-
-    row = _true_rows(table, "rctrim").iloc[0]
-    target = next(m for m in chosen if m.id == row.name)
-    out = tmp_path / "match.png"
-    filter_vs_match(
-        target.pfm[::-1, ::-1][1:],
-        target.pfm,
-        row["orientation"],
-        int(row["offset"]),
-        out,
-        "conv1_f000",
-        f"{target.id} {target.name}",
-    )
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    flat = np.full((10, 4), 0.25)
-    ranked = logo_grid(
-        [flat, chosen[0].pfm, chosen[1].pfm[:3]], ["a", "b", "c"], tmp_path / "grid.pdf", top=2
-    )
-    assert ranked == [1, 2]
-    assert (tmp_path / "grid.pdf").read_bytes()[:4] == b"%PDF"
-    logo_grid([], [], tmp_path / "empty.png")
-    assert (tmp_path / "empty.png").stat().st_size > 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from motifnet.motifs.meme import read_meme
 from motifnet.motifs.scoring import call_names, shuffled_controls
 from motifnet.motifs.tomtom import run_tomtom

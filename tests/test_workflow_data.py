@@ -6,9 +6,11 @@ import shutil
 import numpy as np
 import pytest
 import yaml
-from conftest import REPO, run_snakemake
+
 from motifnet.data.encoded import load_split
 from motifnet.data.extract import read_chrom_sizes
+
+from conftest import REPO, run_snakemake
 
 pytestmark = pytest.mark.workflow
 

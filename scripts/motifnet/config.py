@@ -1,10 +1,13 @@
-"""Checks of the workflow config beyond what the JSON schema can say."""
+"""Checks of the workflow config beyond what the JSON schema can say, and the motif layers of
+each architecture. Imports nothing heavy: the Snakefile calls it while it reads the config
+(torch only where it is installed, to build models on the meta device)."""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 
+from .data.kinds import dataset_kind, has_genome
 from .errors import InputError
 from .motifs.engines import check_distance
 
@@ -17,27 +20,28 @@ def _check_genome(name: str, genomes: dict, key: str) -> None:
 
 def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
     key = f"datasets.{name}"
-    if "synthetic" in spec:
+    kind = dataset_kind(spec)
+    if kind == "synthetic":
         if spec["length"] != spec["synthetic"]["length"]:
             raise InputError(
                 f"length {spec['length']} differs from synthetic.length "
                 f"{spec['synthetic']['length']}", key=f"{key}.length",
                 hint="use the generated sequence length",
             )
-    elif "sequences" not in spec:
+    elif has_genome(spec):
         _check_genome(spec["genome"], genomes, f"{key}.genome")
     for cls, genome in spec.get("genomic_benchmark", {}).get("genomes", {}).items():
         _check_genome(genome, genomes, f"{key}.genomic_benchmark.genomes.{cls}")
     split = spec["split"]
-    if split["method"] == "chromosomes" and "sequences" in spec:
+    if split["method"] == "chromosomes" and not has_genome(spec):
         raise InputError("method chromosomes needs genome positions, which imported "
                          "sequences lack", key=f"{key}.split",
                          hint="use method random, or predefined with a split per sequence")
     if split["method"] == "chromosomes" and not split.get("test_chromosomes"):
         raise InputError("method chromosomes needs test_chromosomes", key=f"{key}.split",
                          hint="list the held-out test chromosomes")
-    has_split = "split_column" in spec.get("intervals", {}) or any(
-        block in spec for block in ("genomic_benchmark", "sequences"))
+    has_split = "split_column" in spec.get("intervals", {}) or kind in (
+        "genomic_benchmark", "sequences")
     if split["method"] == "predefined" and not has_split:
         raise InputError("method predefined needs intervals.split_column", key=f"{key}.split",
                          hint="name the BED column that holds train/val/test")
@@ -55,13 +59,9 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
 
 def _n_outputs(spec: dict) -> int:
     """Outputs of a model on this dataset, where known before the data is read."""
-    if "synthetic" in spec:
+    if dataset_kind(spec) == "synthetic":
         return len(spec["synthetic"]["motifs"])
     return 1 if spec["task"] == "binary" else 2
-
-
-# Models with no convolution at the input, for when torch is absent where Snakemake runs.
-NO_INPUT_CONVOLUTION = ("bigru_attention",)
 
 
 @lru_cache(maxsize=None)
@@ -87,7 +87,9 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
     """Layers of ``arch`` on ``dataset`` whose filters become motifs.
 
     An architecture's own ``motif_layers`` must all exist; the global ``motifs.layers`` are
-    taken where the model has them (a model without any, e.g. a GRU, yields none).
+    taken where the model has them (a model without any, e.g. a GRU, yields none). Without
+    torch beside Snakemake the model cannot be asked: the configured layers are returned, and
+    the motif job of a model without them writes empty results.
     """
     spec = config["architectures"][arch]
     data = config["datasets"][dataset]
@@ -96,8 +98,7 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
                                       f"architectures.{arch}")
     wanted = spec.get("motif_layers")
     if available is None:
-        none = spec["model"] in NO_INPUT_CONVOLUTION
-        return [] if none else list(wanted or config["motifs"]["layers"])
+        return list(wanted or config["motifs"]["layers"])
     if wanted is None:
         return [layer for layer in config["motifs"]["layers"] if layer in available]
     missing = [layer for layer in wanted if layer not in available]

@@ -1,4 +1,4 @@
-"""Small file helpers: transparent gzip reading and atomic writes."""
+"""Small file helpers: transparent gzip reading, and atomic writes of files, JSON and TSV."""
 
 from __future__ import annotations
 
@@ -60,3 +60,18 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
     with atomic_write(path) as handle:
         json.dump(data, handle, indent=2, sort_keys=False)
         handle.write("\n")
+
+
+def write_tsv(path: str | os.PathLike, table: Any, compress: bool = False, **options: Any) -> None:
+    """Write a pandas table as TSV without its index, atomically (gzipped with ``compress``);
+    ``options`` go to ``DataFrame.to_csv`` (e.g. ``float_format``)."""
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, sep="\t", index=False, compression="gzip" if compress else None,
+                     **options)
+
+
+def save_figure(figure: Any, path: str | os.PathLike, dpi: int = 120) -> None:
+    """Write a matplotlib figure atomically, in the format of the path's suffix (PNG without)."""
+    fmt = Path(path).suffix.lstrip(".") or "png"
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")

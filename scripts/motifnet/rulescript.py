@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 from .errors import InputError
 
 
 def run(main: Callable[[Any], None], smk: Any) -> None:
-    """Call ``main(smk)`` logging to ``smk.log[0]``; a bad input exits 1 with its message only."""
+    """Call ``main(smk)`` logging to ``smk.log[0]``; a bad input exits 1 with its message only.
+
+    A rule with a ``numba_cache`` param compiles numba kernels into that folder (numba reads
+    ``NUMBA_CACHE_DIR`` when it is first imported, which the package does only on use).
+    """
+    cache = getattr(smk.params, "numba_cache", None)
+    if cache:
+        os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(cache).resolve()))
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if smk.log:
         handlers.append(logging.FileHandler(smk.log[0], mode="w"))

@@ -21,10 +21,12 @@ import time
 
 import numpy as np
 import torch
+from torch.utils.data import DataLoader, Dataset
+
 from motifnet.data.encoded import EncodedSplit
 from motifnet.models import build_model
-from motifnet.train.loop import Trainer, mixed_precision, resolve_training
-from torch.utils.data import DataLoader, Dataset
+from motifnet.train.loop import Trainer, mixed_precision
+from motifnet.train.settings import resolve_training
 
 LENGTH, OUTPUTS = 200, 12
 REPEATS = 3  # timed epochs after a warm-up one; the fastest counts

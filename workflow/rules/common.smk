@@ -1,4 +1,3 @@
-import os
 import re
 import sys
 from pathlib import Path
@@ -6,10 +5,17 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-sys.path.insert(0, str(Path(workflow.basedir).parent / "scripts"))
+# The package beside the workflow holds the rules' logic; this file only reads the config.
+# (A workflow used as a module from a remote source has no local folder: the package is then
+# installed, see README.md.)
+if workflow.current_basedir.is_local:
+    sys.path.insert(0, str(Path(workflow.current_basedir).parents[1] / "scripts"))
 
-from motifnet.config import check_config, motif_layers as config_motif_layers  # noqa: E402
-
+from motifnet import __version__
+from motifnet.config import check_config, motif_layers
+from motifnet.data.download import file_name
+from motifnet.data.kinds import dataset_kind, interval_files, sequence_file
+from motifnet.train.settings import learning_settings, resolve_training
 
 # `--config offline=true` arrives as a string; Snakemake only converts True/False.
 if isinstance(config.get("offline"), str):
@@ -18,78 +24,9 @@ validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 check_config(config)
 
 DATASETS = list(config["datasets"])
+ARCHITECTURES = list(config["architectures"])
 SPLITS = ["train", "val", "test"]
-
-
-wildcard_constraints:
-    dataset="|".join(map(re.escape, DATASETS)),
-    split="train|val|test",
-
-
-def dataset(name):
-    return config["datasets"][name]
-
-
-def is_synthetic(name):
-    return "synthetic" in dataset(name)
-
-
-def is_benchmark(name):
-    return "genomic_benchmark" in dataset(name)
-
-
-def is_imported(name):
-    return "sequences" in dataset(name)
-
-
-def benchmark_coordinates(name):
-    """The checked coordinates BED of a Genomic Benchmarks dataset (shared cache)."""
-    spec = dataset(name)["genomic_benchmark"]
-    return f"resources/genomic_benchmarks/{spec['name']}/v{spec['version']}/coordinates.bed"
-
-
-def genome_fasta(wildcards):
-    """The prepared FASTA (with .fai beside it) of a dataset's genome ('' for none)."""
-    if is_synthetic(wildcards.dataset):
-        return f"resources/synthetic/{wildcards.dataset}/genome.fa"
-    if is_imported(wildcards.dataset):
-        return ""
-    return f"resources/genomes/{dataset(wildcards.dataset)['genome']}/genome.fa"
-
-
-def interval_spec(name):
-    """The dataset's intervals block; synthetic datasets read their generated regions BED,
-    Genomic Benchmarks their fetched coordinates (class in column 7, split in column 8)."""
-    if is_synthetic(name):
-        n_tfs = len(dataset(name)["synthetic"]["motifs"])
-        return {
-            "bed": f"resources/synthetic/{name}/regions.bed",
-            "label_columns": list(range(7, 7 + n_tfs)),
-        }
-    if is_benchmark(name):
-        return {
-            "bed": benchmark_coordinates(name),
-            "label_columns": [7],
-            "label_names": ["class"],
-            "split_column": 8,
-            "positive_class": dataset(name)["genomic_benchmark"]["positive_class"],
-        }
-    if is_imported(name):
-        return dataset(name)["sequences"]
-    return dataset(name)["intervals"]
-
-
-def interval_files(wildcards):
-    spec = interval_spec(wildcards.dataset)
-    if is_imported(wildcards.dataset):
-        return [spec["fasta"] if "fasta" in spec else spec["tsv"]]
-    return list(spec["classes"].values()) if "classes" in spec else [spec["bed"]]
-
-
-def data_sources(wildcards):
-    """Provenance of a dataset's sequences, for encoding.json."""
-    genome = genome_fasta(wildcards)
-    return {"intervals": interval_files(wildcards), "genome": genome or None}
+NUMBA_CACHE = "resources/numba_cache"
 
 
 def one_of(names):
@@ -97,35 +34,96 @@ def one_of(names):
     return "|".join(map(re.escape, names)) or "(?!)"
 
 
-def benchmark_datasets():
-    return [name for name in DATASETS if is_benchmark(name)]
+wildcard_constraints:
+    dataset=one_of(DATASETS),
+    arch=one_of(ARCHITECTURES),
+    split="train|val|test",
 
 
-def imported_datasets():
-    return [name for name in DATASETS if is_imported(name)]
+# Datasets --------------------------------------------------------------------------------
 
 
-def benchmark_url(benchmark, version):
-    """The base URL of a benchmark, the same for every dataset that uses it."""
-    urls = {
-        dataset(name)["genomic_benchmark"]["url"]
-        for name in benchmark_datasets()
-        if dataset(name)["genomic_benchmark"]["name"] == benchmark
-        and dataset(name)["genomic_benchmark"]["version"] == int(version)
+def kind(name):
+    """synthetic, genomic_benchmark, sequences or intervals (motifnet.data.kinds)."""
+    return dataset_kind(config["datasets"][name])
+
+
+def datasets_of(wanted):
+    return [name for name in DATASETS if kind(name) == wanted]
+
+
+def genome_fasta(wildcards):
+    """The prepared FASTA (with .fai beside it) of a dataset's genome."""
+    if kind(wildcards.dataset) == "synthetic":
+        return f"resources/synthetic/{wildcards.dataset}/genome.fa"
+    return (
+        f"resources/genomes/{config['datasets'][wildcards.dataset]['genome']}/genome.fa"
+    )
+
+
+def genome_index(wildcards):
+    return genome_fasta(wildcards) + ".fai"
+
+
+def benchmark_folder(name):
+    """The cache of a Genomic Benchmarks dataset's files, shared by the datasets that use it."""
+    spec = config["datasets"][name]["genomic_benchmark"]
+    return f"resources/genomic_benchmarks/{spec['name']}/v{spec['version']}"
+
+
+def benchmark_coordinates(wildcards):
+    """The checked coordinates BED of a Genomic Benchmarks dataset."""
+    return f"{benchmark_folder(wildcards.dataset)}/coordinates.bed"
+
+
+def interval_spec(wildcards):
+    """The dataset's intervals block; synthetic datasets read their generated regions BED,
+    Genomic Benchmarks their fetched coordinates (class in column 7, split in column 8).
+    """
+    spec = config["datasets"][wildcards.dataset]
+    if kind(wildcards.dataset) == "synthetic":
+        first = 7  # after BED6, one 0/1 column per TF
+        return {
+            "bed": f"resources/synthetic/{wildcards.dataset}/regions.bed",
+            "label_columns": list(
+                range(first, first + len(spec["synthetic"]["motifs"]))
+            ),
+        }
+    if kind(wildcards.dataset) == "genomic_benchmark":
+        return {
+            "bed": benchmark_coordinates(wildcards),
+            "label_columns": [7],
+            "label_names": ["class"],
+            "split_column": 8,
+            "positive_class": spec["genomic_benchmark"]["positive_class"],
+        }
+    return spec["intervals"]
+
+
+def source_files(wildcards):
+    """The files a dataset's sequences are read from."""
+    if kind(wildcards.dataset) == "sequences":
+        return [sequence_file(config["datasets"][wildcards.dataset]["sequences"])]
+    return interval_files(interval_spec(wildcards))
+
+
+def data_sources(wildcards):
+    """Provenance of a dataset's sequences, for encoding.json."""
+    genome = None if kind(wildcards.dataset) == "sequences" else genome_fasta(wildcards)
+    return {"intervals": source_files(wildcards), "genome": genome}
+
+
+def extraction(wildcards):
+    """How a dataset's sequences are cut: task, length, resize policy, drops allowed."""
+    spec = config["datasets"][wildcards.dataset]
+    return {
+        key: spec[key] for key in ("task", "length", "resize", "max_dropped_fraction")
     }
-    if len(urls) != 1:
-        raise WorkflowError(
-            f"datasets using Genomic Benchmark '{benchmark}' v{version} name the URLs "
-            f"{sorted(urls)}; they share one download cache, so give them one url"
-            if urls
-            else f"no dataset uses Genomic Benchmark '{benchmark}' v{version}"
-        )
-    return urls.pop()
 
 
-def benchmark_genomes(name):
+def benchmark_genomes(wildcards):
     """Genome name -> (fasta, fai) for every genome a benchmark dataset's classes lie on."""
-    spec = dataset(name)
+    spec = config["datasets"][wildcards.dataset]
     names = [spec["genome"], *spec["genomic_benchmark"].get("genomes", {}).values()]
     return {
         genome: (
@@ -136,55 +134,23 @@ def benchmark_genomes(name):
     }
 
 
-def imported_source(name):
-    spec = dataset(name)["sequences"]
-    return spec["fasta"] if "fasta" in spec else spec["tsv"]
-
-
-def offline_missing():
-    """(url, path) of every download the config still needs (genomes, coordinates)."""
-    from motifnet.data.genomic_benchmarks import coordinate_files, read_classes
-
-    files = []
-    for genome, spec in config["genomes"].items():
-        prepared = Path(f"resources/genomes/{genome}/genome.fa")
-        if "url" in spec and not prepared.exists():
-            name = Path(spec["url"].split("?")[0]).name or "genome.fa"
-            files.append((spec["url"], f"resources/downloads/{genome}/{name}"))
-    for name in benchmark_datasets():
-        spec = dataset(name)["genomic_benchmark"]
-        folder = Path(benchmark_coordinates(name)).parent
-        if (folder / "coordinates.bed").exists():
-            continue
-        url = spec["url"].rstrip("/")
-        files.append((f"{url}/{spec['name']}/metadata.yaml", str(folder / "metadata.yaml")))
-        classes = read_classes(folder / "metadata.yaml")
-        for _, _, file_url, path in coordinate_files(url, spec["name"], classes, folder):
-            files.append((file_url, str(path)))
-    return list(dict.fromkeys(files))
-
-
-def encoded_data(name):
-    return expand(
-        "results/{dataset}/data/{split}.npz", dataset=name, split=SPLITS
-    ) + [f"results/{name}/data/encoding.json"]
-
-
-def all_targets():
-    """Encoded data of every dataset; with architectures, models, motifs and the summary."""
-    targets = [path for name in DATASETS for path in encoded_data(name)]
-    if ARCHITECTURES:
-        targets += expand_runs("results/{dataset}/{arch}/logos.png", motif_runs())
-        targets.append("results/summary.tsv")
-    return targets
-
-
-def _refuse_unknown_dataset(wildcards):
-    raise WorkflowError(
-        f"unknown dataset '{wildcards.name}' in the target; the config declares: "
-        f"{', '.join(DATASETS)}. Ask for results/<dataset>/... of one of them, or add "
-        f"'{wildcards.name}' under datasets in the config."
-    )
+def benchmark_url(wildcards):
+    """The base URL of a benchmark, the same for every dataset that uses it."""
+    urls = {
+        config["datasets"][name]["genomic_benchmark"]["url"]
+        for name in datasets_of("genomic_benchmark")
+        if config["datasets"][name]["genomic_benchmark"]["name"] == wildcards.benchmark
+        and config["datasets"][name]["genomic_benchmark"]["version"]
+        == int(wildcards.version)
+    }
+    if len(urls) != 1:
+        raise WorkflowError(
+            f"datasets using Genomic Benchmark '{wildcards.benchmark}' v{wildcards.version} "
+            f"name the URLs {sorted(urls)}; they share one download cache, so give them one url"
+            if urls
+            else f"no dataset uses Genomic Benchmark '{wildcards.benchmark}' v{wildcards.version}"
+        )
+    return urls.pop()
 
 
 def genome_source(wildcards):
@@ -193,26 +159,46 @@ def genome_source(wildcards):
     return spec["path"] if "path" in spec else []
 
 
-# Architectures and training -------------------------------------------------------------
-
-from motifnet.train.settings import resolve_training  # noqa: E402
-
-ARCHITECTURES = list(config["architectures"])
-
-
-wildcard_constraints:
-    arch="|".join(map(re.escape, ARCHITECTURES)) or "(?!)",
+def genome_download(genome):
+    """Where a URL genome is downloaded to."""
+    url = config["genomes"][genome]["url"]
+    return f"resources/downloads/{genome}/{file_name(url, 'genome.fa')}"
 
 
-def architecture(arch):
-    return config["architectures"][arch]
+def planned_downloads():
+    """(url, path) of every file the config still has to download: genomes and the
+    Genomic Benchmarks files not yet cached."""
+    from motifnet.data.genomic_benchmarks import planned_downloads as benchmark_files
+
+    files = [
+        (spec["url"], genome_download(genome))
+        for genome, spec in config["genomes"].items()
+        if "url" in spec and not Path(f"resources/genomes/{genome}/genome.fa").exists()
+    ]
+    for name in datasets_of("genomic_benchmark"):
+        spec = config["datasets"][name]["genomic_benchmark"]
+        files += benchmark_files(spec["name"], spec["url"], benchmark_folder(name))
+    return list(dict.fromkeys(files))
 
 
-def training_config(arch):
+# Architectures ---------------------------------------------------------------------------
+
+
+def training_settings(arch):
     """Training settings of an architecture: defaults < training < its own training block."""
     return resolve_training(
-        config["training"], architecture(arch).get("training"), arch=arch
+        config["training"], config["architectures"][arch].get("training"), arch=arch
     )
+
+
+def learning(wildcards):
+    """The settings that change what is learned (not threads, memory, GPUs, run time)."""
+    return learning_settings(training_settings(wildcards.arch))
+
+
+def architecture(wildcards):
+    spec = config["architectures"][wildcards.arch]
+    return {"model": spec["model"], "params": spec.get("params", {})}
 
 
 def model_runs():
@@ -220,15 +206,11 @@ def model_runs():
     return [
         (name, arch)
         for arch in ARCHITECTURES
-        for name in architecture(arch).get("datasets", DATASETS)
+        for name in config["architectures"][arch].get("datasets", DATASETS)
     ]
 
 
-# Motifs ---------------------------------------------------------------------------------
-
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR", str(Path("resources/numba_cache").resolve())
-)
+# Motifs ----------------------------------------------------------------------------------
 
 
 def motif_db_name():
@@ -243,19 +225,21 @@ def user_motif_file(wildcards):
     return [config["motif_db"]["meme"]] if "meme" in config["motif_db"] else []
 
 
-def motif_layers(name, arch):
+def layers_of(wildcards):
     """Layers whose filters become motifs: the configured ones the model can map to input."""
-    return config_motif_layers(config, name, arch)
+    return motif_layers(config, wildcards.dataset, wildcards.arch)
 
 
-def ground_truth(name):
+def ground_truth(wildcards):
     """TF -> JASPAR base id of the motifs embedded in a synthetic dataset, else empty."""
-    return dataset(name)["synthetic"]["motifs"] if is_synthetic(name) else {}
+    if kind(wildcards.dataset) != "synthetic":
+        return {}
+    return config["datasets"][wildcards.dataset]["synthetic"]["motifs"]
 
 
 def motif_runs():
     """(dataset, architecture) pairs whose model has a layer to turn into motifs."""
-    return [(d, a) for d, a in model_runs() if motif_layers(d, a)]
+    return [(d, a) for d, a in model_runs() if motif_layers(config, d, a)]
 
 
 def expand_runs(pattern, runs):

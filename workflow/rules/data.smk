@@ -1,27 +1,144 @@
+# Sequences from every kind of dataset into the sequence table (results/<dataset>/data/
+# sequences.tsv.gz): Koo & Eddy's synthetic data, labelled intervals on a genome, Genomic
+# Benchmarks by name, users' own sequences; then the table into encoded splits.
+
+
+wildcard_constraints:
+    benchmark="[A-Za-z0-9][A-Za-z0-9_.-]*",
+    version="[0-9]+",
+
+
+onstart:
+    if config["offline"]:
+        from motifnet.data.download import missing_files
+
+        if missing := missing_files(planned_downloads()):
+            logger.warning(str(missing))
+
+
+rule generate_synthetic:
+    output:
+        fasta="resources/synthetic/{dataset}/genome.fa",
+        fai="resources/synthetic/{dataset}/genome.fa.fai",
+        regions="resources/synthetic/{dataset}/regions.bed",
+        motifs="resources/synthetic/{dataset}/motifs.bed",
+    log:
+        "logs/generate_synthetic/{dataset}.log",
+    benchmark:
+        "benchmarks/generate_synthetic/{dataset}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    params:
+        synthetic=lookup(dpath="datasets/{dataset}/synthetic", within=config),
+    script:
+        "../../scripts/generate_synthetic.py"
+
+
+rule prepare_genome:
+    input:
+        genome_source,
+    output:
+        fasta="resources/genomes/{genome}/genome.fa",
+        fai="resources/genomes/{genome}/genome.fa.fai",
+    log:
+        "logs/prepare_genome/{genome}.log",
+    conda:
+        "../../envs/data.yaml"
+    params:
+        spec=lookup(dpath="genomes/{genome}", within=config),
+        offline=config["offline"],
+        download_dir="resources/downloads/{genome}",
+    script:
+        "../../scripts/prepare_genome.py"
+
+
 rule extract_sequences:
     input:
-        intervals=interval_files,
+        intervals=source_files,
         fasta=genome_fasta,
-        fai=lambda wildcards: genome_fasta(wildcards) + ".fai",
+        fai=genome_index,
     output:
         sequences="results/{dataset}/data/sequences.tsv.gz",
         dropped="results/{dataset}/data/dropped.tsv",
-    params:
-        intervals=lambda wildcards: interval_spec(wildcards.dataset),
-        task=lambda wildcards: dataset(wildcards.dataset)["task"],
-        length=lambda wildcards: dataset(wildcards.dataset)["length"],
-        resize=lambda wildcards: dataset(wildcards.dataset)["resize"],
-        max_dropped_fraction=lambda wildcards: dataset(wildcards.dataset)[
-            "max_dropped_fraction"
-        ],
     log:
         "logs/extract_sequences/{dataset}.log",
     benchmark:
         "benchmarks/extract_sequences/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(datasets_of("intervals") + datasets_of("synthetic")),
     conda:
         "../../envs/data.yaml"
+    params:
+        intervals=interval_spec,
+        extraction=extraction,
     script:
         "../../scripts/extract_sequences.py"
+
+
+rule fetch_coordinates:
+    output:
+        bed="resources/genomic_benchmarks/{benchmark}/v{version}/coordinates.bed",
+    log:
+        "logs/fetch_coordinates/{benchmark}_v{version}.log",
+    conda:
+        "../../envs/data.yaml"
+    params:
+        url=benchmark_url,
+        offline=config["offline"],
+    script:
+        "../../scripts/fetch_coordinates.py"
+
+
+rule extract_benchmark:
+    input:
+        coordinates=benchmark_coordinates,
+        fastas=lambda wildcards: [f for f, _ in benchmark_genomes(wildcards).values()],
+        fais=lambda wildcards: [i for _, i in benchmark_genomes(wildcards).values()],
+    output:
+        sequences="results/{dataset}/data/sequences.tsv.gz",
+        dropped="results/{dataset}/data/dropped.tsv",
+    log:
+        "logs/extract_benchmark/{dataset}.log",
+    benchmark:
+        "benchmarks/extract_benchmark/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(datasets_of("genomic_benchmark")),
+    conda:
+        "../../envs/data.yaml"
+    params:
+        intervals=interval_spec,
+        genome=lookup(dpath="datasets/{dataset}/genome", within=config),
+        class_genomes=lookup(
+            dpath="datasets/{dataset}/genomic_benchmark/genomes",
+            within=config,
+            default={},
+        ),
+        genome_files=benchmark_genomes,
+        extraction=extraction,
+    script:
+        "../../scripts/extract_benchmark.py"
+
+
+rule import_sequences:
+    input:
+        source_files,
+    output:
+        sequences="results/{dataset}/data/sequences.tsv.gz",
+        dropped="results/{dataset}/data/dropped.tsv",
+    log:
+        "logs/import_sequences/{dataset}.log",
+    benchmark:
+        "benchmarks/import_sequences/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(datasets_of("sequences")),
+    conda:
+        "../../envs/data.yaml"
+    params:
+        spec=lookup(dpath="datasets/{dataset}/sequences", within=config),
+        extraction=extraction,
+        split_method=lookup(dpath="datasets/{dataset}/split/method", within=config),
+    script:
+        "../../scripts/import_sequences.py"
 
 
 rule encode:
@@ -30,16 +147,16 @@ rule encode:
     output:
         splits=expand("results/{{dataset}}/data/{split}.npz", split=SPLITS),
         encoding="results/{dataset}/data/encoding.json",
-    params:
-        split=lambda wildcards: dataset(wildcards.dataset)["split"],
-        dtype=lambda wildcards: dataset(wildcards.dataset)["dtype"],
-        task=lambda wildcards: dataset(wildcards.dataset)["task"],
-        sources=data_sources,
     log:
         "logs/encode/{dataset}.log",
     benchmark:
         "benchmarks/encode/{dataset}.tsv"
     conda:
         "../../envs/data.yaml"
+    params:
+        split=lookup(dpath="datasets/{dataset}/split", within=config),
+        dtype=lookup(dpath="datasets/{dataset}/dtype", within=config),
+        task=lookup(dpath="datasets/{dataset}/task", within=config),
+        sources=data_sources,
     script:
         "../../scripts/encode.py"

@@ -3,12 +3,12 @@ rule export_motif_db:
         user_motif_file,
     output:
         f"resources/motif_db/{motif_db_name()}.meme",
-    params:
-        motif_db=config["motif_db"],
     log:
         f"logs/export_motif_db/{motif_db_name()}.log",
     conda:
         "../../envs/motifs.yaml"
+    params:
+        motif_db=config["motif_db"],
     script:
         "../../scripts/export_motif_db.py"
 
@@ -16,13 +16,14 @@ rule export_motif_db:
 rule warm_tomtom:
     """Compile the TomTom engine's numba kernels once into the shared cache, before TomTom jobs."""
     output:
-        f"resources/numba_cache/{lookup(dpath='tomtom/engine', within=config)}.warm",
-    params:
-        engine=lookup(dpath="tomtom/engine", within=config),
+        f"{NUMBA_CACHE}/{lookup(dpath='tomtom/engine', within=config)}.warm",
     log:
         "logs/warm_tomtom.log",
     conda:
         "../../envs/motifs.yaml"
+    params:
+        engine=lookup(dpath="tomtom/engine", within=config),
+        numba_cache=lambda wildcards, output: Path(output[0]).parent,
     script:
         "../../scripts/warm_tomtom.py"
 
@@ -35,16 +36,16 @@ rule extract_pfms:
         pfms=directory("results/{dataset}/{arch}/pfms"),
         table="results/{dataset}/{arch}/filters.tsv",
         meme="results/{dataset}/{arch}/filters.meme",
-    params:
-        motifs=config["motifs"],
-        layers=lambda wildcards: motif_layers(wildcards.dataset, wildcards.arch),
     log:
         "logs/extract_pfms/{dataset}/{arch}.log",
     benchmark:
         "benchmarks/extract_pfms/{dataset}/{arch}.tsv"
-    threads: 2
     conda:
         "../../envs/motifs.yaml"
+    threads: 2
+    params:
+        motifs=config["motifs"],
+        layers=layers_of,
     script:
         "../../scripts/extract_pfms.py"
 
@@ -59,16 +60,17 @@ rule tomtom:
         matches="results/{dataset}/{arch}/tomtom.tsv",
         names="results/{dataset}/{arch}/filter_names.tsv",
         learned="results/{dataset}/{arch}/learned.json",
-    params:
-        tomtom=config["tomtom"],
-        ground_truth=lambda wildcards: ground_truth(wildcards.dataset),
     log:
         "logs/tomtom/{dataset}/{arch}.log",
     benchmark:
         "benchmarks/tomtom/{dataset}/{arch}.tsv"
-    threads: 2
     conda:
         "../../envs/meme.yaml"
+    threads: 2
+    params:
+        tomtom=config["tomtom"],
+        ground_truth=ground_truth,
+        numba_cache=lambda wildcards, input: Path(input.warm).parent,
     script:
         "../../scripts/tomtom.py"
 
@@ -85,7 +87,11 @@ rule motif_logos:
             caption="../report/logos.rst",
             category="Motifs",
             subcategory="{dataset}",
-            labels={"dataset": "{dataset}", "architecture": "{arch}", "figure": "top filters"},
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "top filters",
+            },
         ),
         matches=report(
             directory("results/{dataset}/{arch}/matches"),
@@ -93,13 +99,17 @@ rule motif_logos:
             caption="../report/matches.rst",
             category="Motifs",
             subcategory="{dataset}",
-            labels={"dataset": "{dataset}", "architecture": "{arch}", "filter": "{filter}"},
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "filter": "{filter}",
+            },
         ),
-    params:
-        motifs=config["motifs"],
     log:
         "logs/motif_logos/{dataset}/{arch}.log",
     conda:
         "../../envs/motifs.yaml"
+    params:
+        motifs=config["motifs"],
     script:
         "../../scripts/motif_logos.py"

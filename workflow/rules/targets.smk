@@ -1,16 +1,24 @@
-rule unknown_dataset:
-    """Matches targets under results/ that name no configured dataset, to say so clearly."""
-    input:
-        _refuse_unknown_dataset,
-    output:
-        "results/{name}/{path}",
-    log:
-        "logs/unknown_dataset/{name}/{path}.log",
-    wildcard_constraints:
-        # the lookahead ends at the slash that follows the name in "results/{name}/{path}"
-        name="(?!(?:" + "|".join(map(re.escape, DATASETS)) + ")/)[^/]+",
-    localrule: True
-    conda:
-        "../../envs/data.yaml"
-    shell:
-        "exit 1"
+# What `snakemake` makes by default (rule all), and the error for undeclared datasets.
+
+
+def encoded_data(name):
+    return expand("results/{dataset}/data/{split}.npz", dataset=name, split=SPLITS) + [
+        f"results/{name}/data/encoding.json"
+    ]
+
+
+def all_targets():
+    """Encoded data of every dataset; with architectures, models, motifs and the summary."""
+    targets = [path for name in DATASETS for path in encoded_data(name)]
+    if ARCHITECTURES:
+        targets += expand_runs("results/{dataset}/{arch}/logos.png", motif_runs())
+        targets.append("results/summary.tsv")
+    return targets
+
+
+def refuse_unknown_dataset(wildcards):
+    raise WorkflowError(
+        f"unknown dataset '{wildcards.name}' in the target; the config declares: "
+        f"{', '.join(DATASETS)}. Ask for results/<dataset>/... of one of them, or add "
+        f"'{wildcards.name}' under datasets in the config."
+    )

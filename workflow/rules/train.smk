@@ -1,6 +1,3 @@
-from motifnet.train.settings import learning_settings
-
-
 rule train:
     input:
         train="results/{dataset}/data/train.npz",
@@ -17,7 +14,11 @@ rule train:
             caption="../report/training_curves.rst",
             category="Training",
             subcategory="{dataset}",
-            labels={"dataset": "{dataset}", "architecture": "{arch}", "figure": "curves"},
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "curves",
+            },
         ),
         roc=report(
             "results/{dataset}/{arch}/plots/roc.png",
@@ -31,30 +32,35 @@ rule train:
             caption="../report/confusion.rst",
             category="Training",
             subcategory="{dataset}",
-            labels={"dataset": "{dataset}", "architecture": "{arch}", "figure": "confusion"},
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "confusion",
+            },
         ),
-    params:
-        # Learning settings only: a change retrains just the jobs it concerns. Resources
-        # (threads, mem_mb, gpu, runtime) and the gpus block change no result; the script
-        # reads gpus from the config.
-        training=lambda wildcards: learning_settings(training_config(wildcards.arch)),
-        architecture=lambda wildcards: {
-            "model": architecture(wildcards.arch)["model"],
-            "params": architecture(wildcards.arch).get("params", {}),
-        },
     log:
         "logs/train/{dataset}/{arch}.log",
     benchmark:
         "benchmarks/train/{dataset}/{arch}.tsv"
-    threads: lambda wildcards: training_config(wildcards.arch)["threads"]
-    resources:
-        gpu=lambda wildcards: (
-            0 if config["gpus"]["cpu_only"] else training_config(wildcards.arch)["gpu"]
-        ),
-        # from the config, doubled on each retry (e.g. after running out of memory)
-        mem_mb=lambda wildcards, attempt: training_config(wildcards.arch)["mem_mb"] * attempt,
-        runtime=lambda wildcards, attempt: training_config(wildcards.arch)["runtime"] * attempt,
     conda:
         "../../envs/train.yaml"
+    threads: lambda wildcards: training_settings(wildcards.arch)["threads"]
+    resources:
+        gpu=lambda wildcards: (
+            0
+            if config["gpus"]["cpu_only"]
+            else training_settings(wildcards.arch)["gpu"]
+        ),
+        # from the config, doubled on each retry (e.g. after running out of memory)
+        mem_mb=lambda wildcards, attempt: training_settings(wildcards.arch)["mem_mb"]
+        * attempt,
+        runtime=lambda wildcards, attempt: training_settings(wildcards.arch)["runtime"]
+        * attempt,
+    params:
+        # Learning settings only: a change retrains just the jobs it concerns. Resources
+        # (threads, mem_mb, gpu, runtime) and the gpus block change no result; the script
+        # reads gpus from the config.
+        training=learning,
+        architecture=architecture,
     script:
         "../../scripts/train.py"

@@ -16,6 +16,11 @@ from ..io import atomic_write
 log = logging.getLogger(__name__)
 
 
+def file_name(url: str, default: str) -> str:
+    """The file name a URL is saved under: its last path component (query dropped)."""
+    return Path(url.split("?")[0]).name or default
+
+
 def sha256sum(path: str | os.PathLike) -> str:
     """Hex sha256 of a file."""
     digest = hashlib.sha256()

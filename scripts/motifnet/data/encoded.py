@@ -1,21 +1,33 @@
-"""The encoded-dataset contract: ``{split}.npz`` arrays and the ``encoding.json`` beside them.
+"""The encoded dataset: ``{train,val,test}.npz`` arrays and the ``encoding.json`` beside them.
 
-Each ``{train,val,test}.npz`` holds ``x`` (N, 4, L; float32 or uint8; channels A, C, G, T),
-``y`` (N, K; uint8) and ``ids`` (N; str). ``encoding.json`` records the task, class names,
-length, dtype, counts per class and split, and the exact source files.
+Each split holds ``x`` (N, 4, L; float32 or uint8; channels A, C, G, T), ``y`` (N, K; uint8)
+and ``ids`` (N; str). ``encoding.json`` records the dataset, task, class names, length, dtype,
+counts per class and split, the split settings and the exact source files (with sha256).
+This module writes both (:func:`encode_dataset`), reads them, and checks them against each
+other (:func:`load_dataset`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..io import atomic_path
+from ..errors import InputError
+from ..io import atomic_path, write_json
 from .download import sha256sum
+from .onehot import encode
+from .split import SPLITS, assign_splits
+from .table import SequenceTable, read_table
+
+log = logging.getLogger(__name__)
+
+TASKS = ("binary", "multilabel", "multiclass")
 
 
 @dataclass
@@ -48,3 +60,83 @@ def load_encoding(path: str | os.PathLike) -> dict:
 def file_record(path: str | os.PathLike) -> dict:
     """Path, size and sha256 of a source file, for provenance."""
     return {"path": str(path), "bytes": os.path.getsize(path), "sha256": sha256sum(path)}
+
+
+def encode_splits(table: SequenceTable, assignment: np.ndarray,
+                  dtype: np.dtype | str) -> dict[str, EncodedSplit]:
+    """The table's sequences one-hot encoded, per split name in ``assignment`` (one per row)."""
+    splits = {}
+    for name in SPLITS:
+        rows = np.flatnonzero(assignment == name)
+        frame = table.frame.iloc[rows]
+        splits[name] = EncodedSplit(encode(frame["sequence"].tolist(), dtype), table.y[rows],
+                                    frame["id"].to_numpy(str))
+    return splits
+
+
+def save_dataset(split_paths: Sequence[str | os.PathLike], encoding_path: str | os.PathLike,
+                 splits: Mapping[str, EncodedSplit], record: dict) -> dict:
+    """Write the splits (``split_paths`` in :data:`SPLITS` order) and ``encoding.json``:
+    ``record`` (dataset, task, classes, dtype, split, sources) plus length, layout and counts."""
+    classes = record["classes"]
+    counts = {}
+    for name, path in zip(SPLITS, split_paths):
+        split = splits[name]
+        save_split(path, split)
+        counts[name] = {"n": int(len(split.x)),
+                        "per_class": dict(zip(classes, split.y.sum(0).tolist()))}
+        log.info("%s: %d sequences, per class %s", name, len(split.x), counts[name]["per_class"])
+    encoding = {**record, "length": int(splits["train"].x.shape[-1]), "alphabet": "ACGT",
+                "layout": "N x 4 x L", "counts": counts}
+    write_json(encoding_path, encoding)
+    return encoding
+
+
+def encode_dataset(sequences: str | os.PathLike, split_paths: Sequence[str | os.PathLike],
+                   encoding_path: str | os.PathLike, *, dataset: str, task: str, split: dict,
+                   dtype: str, sources: dict) -> dict:
+    """Encode a sequence table into train/val/test by the dataset's ``split`` settings and
+    write the dataset; ``sources`` names the interval files and genome it came from."""
+    table = read_table(sequences)
+    splits = encode_splits(table, assign_splits(table.frame, split), dtype)
+    return save_dataset(split_paths, encoding_path, splits, {
+        "dataset": dataset, "task": task, "classes": table.classes, "dtype": dtype,
+        "split": split,
+        "sources": {"sequences": file_record(sequences),
+                    "intervals": [file_record(p) for p in sources["intervals"]],
+                    "genome": sources["genome"]},
+    })
+
+
+def _check_split(name: str, path: str | os.PathLike, split: EncodedSplit, info: dict) -> None:
+    n_classes, length = len(info["classes"]), info["length"]
+    if split.x.ndim != 3 or split.x.shape[1:] != (4, length):
+        raise InputError(f"x has shape {split.x.shape}, expected (N, 4, {length})", path=path,
+                         hint="re-run the encode rule")
+    if split.y.shape != (len(split.x), n_classes):
+        raise InputError(f"y has shape {split.y.shape}, expected ({len(split.x)}, {n_classes})",
+                         path=path, hint="re-run the encode rule")
+    if info["task"] == "multiclass" and (split.y.sum(axis=1) != 1).any():
+        raise InputError("a multiclass task needs exactly one class per sequence", path=path,
+                         hint="use task: multilabel for sequences with several labels")
+    if len(split.x) < 2:
+        raise InputError(f"the {name} split has {len(split.x)} sequence(s)", path=path,
+                         hint="use more sequences or other split fractions")
+
+
+def load_dataset(split_paths: Sequence[str | os.PathLike],
+                 encoding_path: str | os.PathLike) -> tuple[dict, dict[str, EncodedSplit]]:
+    """The encoding record and the splits (``split_paths`` in :data:`SPLITS` order), checked
+    against each other."""
+    info = load_encoding(encoding_path)
+    if info.get("task") not in TASKS:
+        raise InputError(f"task {info.get('task')!r} is not one of {', '.join(TASKS)}",
+                         path=encoding_path)
+    if info["task"] == "binary" and len(info["classes"]) != 1:
+        raise InputError(f"a binary task has one class, found {len(info['classes'])}",
+                         path=encoding_path)
+    splits = {}
+    for name, path in zip(SPLITS, split_paths):
+        splits[name] = load_split(path)
+        _check_split(name, path, splits[name], info)
+    return info, splits

@@ -1,4 +1,9 @@
-"""Fixed-length sequences from intervals on a genome, with bedtools getfasta."""
+"""Fixed-length sequences from intervals on a genome, with bedtools getfasta.
+
+Intervals are resized to the dataset's length, those that cannot be extracted (unknown
+chromosome, off a chromosome end) are dropped with a reason, and the rest become the sequence
+table (:mod:`.table`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .intervals import LabelledIntervals, load_intervals
+from .kinds import interval_files
+from .table import sequence_table
 
 RESIZE_POLICIES = ("center", "pad", "crop")
 
@@ -161,3 +169,23 @@ def extract(genome: str | os.PathLike, fai: str | os.PathLike, frame: pd.DataFra
     kept["sequence"] = pad_to_length(sequences, length) if policy == "pad" else sequences
     return Extraction(kept.reset_index(drop=True), dropped.reset_index(drop=True),
                       np.flatnonzero(keep))
+
+
+def extract_labelled(genome: str | os.PathLike, fai: str | os.PathLike,
+                     labelled: LabelledIntervals, length: int, policy: str,
+                     max_dropped_fraction: float,
+                     source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sequence table of labelled intervals (in their order), and the dropped ones."""
+    result = extract(genome, fai, labelled.frame, length, policy, max_dropped_fraction, source)
+    table = sequence_table(result.kept, result.kept["sequence"].tolist(),
+                           labelled.y[result.kept_index], labelled.classes)
+    return table, result.dropped
+
+
+def extract_intervals(spec: dict, genome: str | os.PathLike, fai: str | os.PathLike, *,
+                      task: str, length: int, resize: str,
+                      max_dropped_fraction: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sequence table of a dataset's ``intervals`` block on its genome, and the dropped
+    intervals."""
+    return extract_labelled(genome, fai, load_intervals(spec, task), length, resize,
+                            max_dropped_fraction, ", ".join(interval_files(spec)))

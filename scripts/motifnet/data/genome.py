@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import shutil
 import zlib
@@ -12,6 +13,9 @@ from pyfaidx import Faidx, FastaIndexingError
 
 from ..errors import InputError
 from ..io import atomic_path, is_gzip
+from .download import download, file_name, verify_sha256
+
+log = logging.getLogger(__name__)
 
 FASTA_LETTERS = set(b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv-*.\n\r")
 
@@ -76,3 +80,19 @@ def prepare_genome(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
     except InputError as error:
         Path(dest).unlink(missing_ok=True)
         raise InputError(error.problem, path=source, hint=error.hint) from None
+
+
+def prepare_configured_genome(spec: dict, dest: str | os.PathLike,
+                              download_dir: str | os.PathLike, offline: bool = False) -> Path:
+    """Prepare a genome of the config's ``genomes`` block at ``dest``: its local ``path``
+    (sha256-checked when given), or its ``url`` downloaded into ``download_dir``."""
+    if "url" in spec:
+        source = download(spec["url"], Path(download_dir) / file_name(spec["url"], "genome.fa"),
+                          spec.get("sha256"), offline=offline)
+        if not spec.get("sha256"):
+            log.warning("no sha256 for %s in the config; it is unverified", spec["url"])
+    else:
+        source = Path(spec["path"])
+        verify_sha256(source, spec.get("sha256"))
+    log.info("preparing %s from %s", dest, source)
+    return prepare_genome(source, dest)

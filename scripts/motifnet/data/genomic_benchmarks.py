@@ -5,7 +5,7 @@ the reference FASTA it was made on) and ``{train,test}/<class>.csv.gz`` with col
 region, start, end, strand`` (0-based, end-exclusive; ``-`` strand reverse-complemented).
 The published folders live in the ML-Bioinfo-CEITEC/genomic_benchmarks repository. Region
 names follow UCSC (``chr1``) while the references are Ensembl FASTAs (``1``): names are
-resolved against each genome by :mod:`motifnet.chromosomes`.
+resolved against each genome by :mod:`.chromosomes`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from ..errors import InputError
 from ..io import atomic_write, open_text
 from .chromosomes import describe_renaming, resolve_names
 from .download import download, missing_files
-from .extract import extract, read_chrom_sizes
-from .imported import sequence_table
-from .intervals import LabelledIntervals
+from .extract import extract_labelled, read_chrom_sizes
+from .intervals import LabelledIntervals, load_intervals
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +101,21 @@ def fetch(name: str, version: int, url: str, directory: str | os.PathLike,
     for _, _, file_url, path in files:
         download(file_url, path, offline=offline)
     return metadata, files
+
+
+def fetch_coordinates(name: str, version: int, url: str, bed: str | os.PathLike,
+                      offline: bool = False) -> pd.DataFrame:
+    """Fetch a benchmark into the folder of ``bed`` and write its coordinates there as BED6 +
+    class + split (:func:`write_bed`); returns the coordinates."""
+    metadata, files = fetch(name, version, url, Path(bed).parent, offline=offline)
+    for cls, spec in metadata["classes"].items():
+        log.info("class %s was made on %s", cls, (spec or {}).get("url", "(not recorded)"))
+    table = coordinates_table(name, version, files)
+    write_bed(table, bed)
+    counts = table.groupby(["split", "cls"]).size()
+    log.info("%s v%d: %s", name, version,
+             ", ".join(f"{s}/{c} {n}" for (s, c), n in counts.items()))
+    return table
 
 
 def read_coordinates(path: str | os.PathLike) -> pd.DataFrame:
@@ -223,17 +237,43 @@ def extract_by_genome(labelled: LabelledIntervals, row_genomes: np.ndarray,
         rows = np.flatnonzero(row_genomes == genome)
         if not len(rows):
             continue
-        frame = labelled.frame.iloc[rows].copy()
+        frame = labelled.frame.iloc[rows].reset_index(drop=True)
         renaming = resolve_names(frame["chrom"], read_chrom_sizes(fai))
         log.info("%s: %s", genome, describe_renaming(renaming))
         frame["chrom"] = frame["chrom"].map(renaming)
-        result = extract(fasta, fai, frame.reset_index(drop=True), length, policy,
-                         max_dropped_fraction, source)
-        kept = rows[result.kept_index]
-        table = sequence_table(result.kept, result.kept["sequence"].tolist(),
-                               labelled.y[kept], labelled.classes)
-        tables.append(table.assign(order=kept))
-        dropped.append(result.dropped.assign(genome=genome))
-    table = pd.concat(tables, ignore_index=True).sort_values("order", kind="stable")
-    return table.drop(columns="order").reset_index(drop=True), pd.concat(
+        table, lost = extract_labelled(
+            fasta, fai, LabelledIntervals(frame, labelled.y[rows], labelled.classes), length,
+            policy, max_dropped_fraction, source)
+        tables.append(table)
+        dropped.append(lost.assign(genome=genome))
+    # ids are unique (assign_ids), so they restore the input order across genomes
+    table = pd.concat(tables, ignore_index=True)
+    order = pd.Index(labelled.frame["id"]).get_indexer(table["id"])
+    return table.iloc[np.argsort(order, kind="stable")].reset_index(drop=True), pd.concat(
         dropped, ignore_index=True)
+
+
+def extract_benchmark(spec: dict, genome: str, class_genomes: dict[str, str],
+                      genome_files: dict[str, tuple[str, str]], *, task: str, length: int,
+                      resize: str, max_dropped_fraction: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sequence table of a benchmark's coordinates (the intervals ``spec`` of its BED),
+    each class extracted from its genome (``class_genomes``, else ``genome``), and the
+    dropped intervals."""
+    labelled = load_intervals(spec, task)
+    classes = pd.read_csv(spec["bed"], sep="\t", header=None, usecols=[CLASS_COLUMN - 1],
+                          dtype=str, keep_default_na=False).iloc[:, 0]
+    return extract_by_genome(labelled, genome_of_rows(classes, class_genomes, genome),
+                             genome_files, length, resize, max_dropped_fraction, spec["bed"])
+
+
+def planned_downloads(name: str, url: str, folder: str | os.PathLike) -> list[tuple[str, str]]:
+    """(url, path) of a benchmark's files not yet fetched into ``folder``: its metadata, and
+    the coordinate files that a cached metadata names."""
+    folder = Path(folder)
+    if (folder / "coordinates.bed").exists():
+        return []
+    url = url.rstrip("/")
+    files = [(f"{url}/{name}/metadata.yaml", str(folder / "metadata.yaml"))]
+    classes = read_classes(folder / "metadata.yaml")
+    return files + [(file_url, str(path))
+                    for _, _, file_url, path in coordinate_files(url, name, classes, folder)]

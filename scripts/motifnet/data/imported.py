@@ -1,9 +1,7 @@
-"""Users' own sequences: a FASTA with labels in the headers, or a TSV, as a sequence table.
-
-The table is the one ``extract_sequences`` writes (``results/<dataset>/data/sequences.tsv.gz``:
-``id chrom start end strand split sequence y:<class>...``), so encoding works unchanged.
-Imported sequences have no genome position: ``chrom`` is ``.``, ``strand`` ``+``, and
-``start``/``end`` give the window kept from the original sequence.
+"""Users' own sequences: a FASTA with labels in the headers, or a TSV, as a sequence table
+(:mod:`.table`), so encoding works unchanged. Imported sequences have no genome position:
+``chrom`` is ``.``, ``strand`` ``+``, and ``start``/``end`` give the window kept from the
+original sequence.
 
 FASTA headers: ``>ID label=CLASS split=train`` (``split`` optional) or ``>ID CLASS``; for a
 multi-label task ``label=A,B`` lists the classes the sequence belongs to (``label=.`` none).
@@ -20,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..io import atomic_path, open_text
+from ..io import open_text
 from .bed import BedTable
 from .extract import pad_to_length, resize
 from .intervals import LabelledIntervals, assign_ids, from_label_columns
+from .table import sequence_table
 
-SEQUENCE_COLUMNS = ["id", "chrom", "start", "end", "strand", "split", "sequence"]
 IUPAC = set("ACGTUNRYSWKMBDHVacgtunryswkmbdhv")
 _NO_LABEL = {"", "."}
 
@@ -225,22 +223,7 @@ def fit_length(sequences: list[str], length: int, policy: str) -> tuple[pd.DataF
     return windows, pad_to_length(cut, length)
 
 
-def sequence_table(frame: pd.DataFrame, sequences: list[str], y: np.ndarray,
-                   classes: list[str]) -> pd.DataFrame:
-    """The sequence table: ``SEQUENCE_COLUMNS`` then one ``y:<class>`` column per class."""
-    table = frame.assign(sequence=sequences)[SEQUENCE_COLUMNS].reset_index(drop=True)
-    for k, name in enumerate(classes):
-        table[f"y:{name}"] = y[:, k]
-    return table
-
-
-def write_table(path: str | os.PathLike, table: pd.DataFrame, compress: bool = True) -> None:
-    """Write a table as TSV atomically (gzipped unless ``compress`` is False)."""
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, sep="\t", index=False, compression="gzip" if compress else None)
-
-
-def import_sequences(spec: dict, task: str, length: int, policy: str,
+def import_sequences(spec: dict, task: str, length: int, resize: str,
                      max_dropped_fraction: float,
                      need_split: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The sequence table of a ``sequences`` block, and the dropped sequences with a reason.
@@ -255,7 +238,7 @@ def import_sequences(spec: dict, task: str, length: int, policy: str,
             "TSV), or use split.method random",
         )
     labelled = label_sequences(records, task, spec.get("positive_class"))
-    windows, fitted = fit_length(records.sequences, length, policy)
+    windows, fitted = fit_length(records.sequences, length, resize)
     keep = windows["keep"].to_numpy()
     frame = labelled.frame.assign(start=windows["start"], end=windows["end"], strand="+")
     dropped = labelled.frame.loc[~keep, ["id", "end", "source"]].rename(

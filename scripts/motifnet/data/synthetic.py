@@ -10,6 +10,7 @@ motif instance as ground truth.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ import numpy as np
 
 from ..errors import InputError
 from ..io import atomic_write
+from .genome import index_fasta
+
+log = logging.getLogger(__name__)
 
 BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
 COMPLEMENT = bytes.maketrans(b"ACGT", b"TGCA")
@@ -110,7 +114,7 @@ def generate(pool: list[PoolMotif], n_sequences: int, length: int, min_motifs: i
     return sequences, labels, instances
 
 
-def write_dataset(pool: list[PoolMotif], sequences: list[bytes], labels: np.ndarray,
+def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.ndarray,
                   instances: list[Instance], fasta: str | os.PathLike, regions: str | os.PathLike,
                   motifs_bed: str | os.PathLike, per_chromosome: int, spacer: int,
                   seed: int) -> None:
@@ -156,3 +160,18 @@ def write_dataset(pool: list[PoolMotif], sequences: list[bytes], labels: np.ndar
             motif = pool[inst.motif]
             out.write(f"{chrom}\t{start}\t{start + width}\t{motif.name}\t0\t{strand}\t"
                       f"{motif.matrix_id}\tseq{inst.region}\t{inst.bases.decode()}\n")
+
+
+def generate_dataset(spec: dict, fasta: str | os.PathLike, regions: str | os.PathLike,
+                     motifs_bed: str | os.PathLike) -> None:
+    """Generate a dataset's ``synthetic`` block: indexed genome FASTA, region BED with one
+    label column per TF, and the ground-truth motif BED."""
+    pool = jaspar_pool(spec["motifs"], spec["jaspar_release"])
+    log.info("motif pool: %s", ", ".join(f"{m.name} {m.matrix_id}" for m in pool))
+    sequences, labels, instances = generate(pool, spec["n_sequences"], spec["length"],
+                                            spec["min_motifs"], spec["max_motifs"], spec["seed"])
+    write_synthetic(pool, sequences, labels, instances, fasta, regions, motifs_bed,
+                    spec["sequences_per_chromosome"], spec["spacer"], spec["seed"])
+    index_fasta(fasta)
+    log.info("%d sequences, %d motif instances; positives per TF: %s", len(sequences),
+             len(instances), dict(zip([m.name for m in pool], labels.sum(0).tolist())))

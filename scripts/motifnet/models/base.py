@@ -1,59 +1,14 @@
-"""The base class of every model, and typed hyperparameters checked at build time."""
+"""The base class of every model, and the kinds of hyperparameter models declare."""
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from torch import Tensor, nn
 
 from ..errors import InputError
-
-
-@dataclass(frozen=True)
-class Param:
-    """One hyperparameter: its type, default (None: filled in by the model) and allowed values."""
-
-    kind: type
-    default: object
-    low: float | None = None
-    high: float | None = None  # exclusive
-    choices: tuple[str, ...] | None = None
-
-    def check(self, name: str, value: object, where: str, key: str | None) -> object:
-        """The value converted to ``kind``; InputError names the parameter and expected type."""
-        expected = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
-        if self.kind is bool:
-            ok = isinstance(value, bool)
-        elif self.kind is int:
-            ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-        elif self.kind is float:
-            ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        else:
-            ok = isinstance(value, str)
-        if not ok:
-            raise InputError(
-                f"{where} parameter '{name}' must be {expected[self.kind]}, "
-                f"got {value!r} ({type(value).__name__})",
-                key=key,
-            )
-        value = self.kind(value)
-        if self.choices is not None and value not in self.choices:
-            raise InputError(
-                f"{where} parameter '{name}' is {value!r}; allowed: {', '.join(self.choices)}",
-                key=key,
-            )
-        if self.low is not None and value < self.low:
-            raise InputError(
-                f"{where} parameter '{name}' is {value}; it must be >= {self.low}", key=key
-            )
-        if self.high is not None and value >= self.high:
-            raise InputError(
-                f"{where} parameter '{name}' is {value}; it must be < {self.high}", key=key
-            )
-        return value
+from ..params import Param
 
 
 def count(low: int = 1) -> Param:
@@ -110,7 +65,8 @@ class MotifModel(nn.Module):
             if value is None:
                 resolved[name] = spec.default
             else:
-                resolved[name] = spec.check(name, value, where, _param_key(key, name))
+                resolved[name] = spec.check(name, value, f"{where} parameter",
+                                            _param_key(key, name))
         return resolved
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import warnings
@@ -10,6 +11,8 @@ import numpy as np
 
 from ..errors import InputError
 from .meme import Motif, read_meme_file, write_meme
+
+log = logging.getLogger(__name__)
 
 JASPAR_URL = "https://jaspar.elixir.no/matrix/{}/"
 
@@ -103,4 +106,16 @@ def import_meme(src: str | os.PathLike, dest: str | os.PathLike) -> list[Motif]:
     """Validate a user MEME file and rewrite it to ``dest`` in minimal format (background kept)."""
     motifs, background = read_meme_file(src)
     write_meme(dest, motifs, background)
+    return motifs
+
+
+def write_database(spec: dict, dest: str | os.PathLike) -> list[Motif]:
+    """Write the config's ``motif_db`` as MEME at ``dest``: the user's ``meme`` file checked
+    and rewritten, or a JASPAR ``release``/``collection``/``taxon`` selection."""
+    if "meme" in spec:
+        motifs, source = import_meme(spec["meme"], dest), spec["meme"]
+    else:
+        motifs = export_jaspar(dest, spec["release"], spec["collection"], spec["taxon"])
+        source = f"{spec['release']} {spec['collection']} {spec['taxon']}"
+    log.info("%d motifs from %s written to %s", len(motifs), source, dest)
     return motifs

@@ -1,4 +1,5 @@
-"""Information-content logos (logomaker): a grid of filters, and a filter beside its match."""
+"""Information-content logos (logomaker): a grid of filters, and each named filter beside its
+match."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from ..io import atomic_path
-from .meme import information_content
+from ..io import save_figure
+from .meme import information_content, read_meme
+from .pfm import FilterPFMs, read_filter_table
+from .scoring import read_names
 
 
 def ic_logo_frame(pfm: np.ndarray, first: int = 0) -> pd.DataFrame:
@@ -35,9 +38,7 @@ def _draw(ax: plt.Axes, pfm: np.ndarray, title: str, first: int = 0) -> None:
 
 
 def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
-    fmt = Path(path).suffix.lstrip(".") or "png"
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight")
+    save_figure(fig, path, dpi=150)
     plt.close(fig)
 
 
@@ -89,3 +90,32 @@ def filter_vs_match(
     bottom.set_xlim(left - 0.6, right - 0.4)
     fig.tight_layout()
     _save(fig, path)
+
+
+def draw_filter_logos(pfm_dir: str | os.PathLike, filters_path: str | os.PathLike,
+                      names_path: str | os.PathLike, motif_db: str | os.PathLike,
+                      grid_path: str | os.PathLike, matches_dir: str | os.PathLike,
+                      top: int = 16) -> None:
+    """The ``top`` most informative filters of a model as a logo grid (titled with their
+    names), and each named one among them beside its match, with the match's E- and q-value
+    and empirical FDR, in ``matches_dir/<filter>.png``."""
+    layers = [FilterPFMs.load(p) for p in sorted(Path(pfm_dir).glob("*.npz"))]
+    ids = [i for pfms in layers for i in pfms.ids()]
+    pfms = [p for pfms in layers for p in pfms.pfms()]
+    names = read_names(names_path)
+    query_start = read_filter_table(filters_path).set_index("id")["query_start"]
+    titles = [f"{i}: {names.loc[i, 'target_name']}" if names.loc[i, "named"] else i for i in ids]
+    shown = logo_grid(pfms, titles, grid_path, top=top)
+    database = {m.id: m for m in read_meme(motif_db)}
+    out = Path(matches_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for i in shown:
+        row = names.loc[ids[i]]
+        if not row["named"]:
+            continue
+        target = database[row["target_id"]]
+        # TomTom aligned the query (the filter's columns from query_start on): shift to the whole
+        filter_vs_match(pfms[i], target.pfm, row["orientation"],
+                        int(row["offset"]) - int(query_start[ids[i]]), out / f"{ids[i]}.png",
+                        ids[i], f"{target.name} {target.id}  E = {row['e_value']:.2g}, "
+                        f"q = {row['q_value']:.2g}, FDR = {row['empirical_fdr']:.2g}")

@@ -1,9 +1,7 @@
-"""Filter PFMs (Koo & Eddy 2019): align the input windows where each filter fires and count bases.
+"""Position frequency matrices of a layer's filters: counts, trimming, the TomTom queries they
+make, and their files (``pfms/<layer>.npz`` and ``filters.tsv``).
 
-Per filter and sequence, the window behind the position of maximal activation is taken when that
-activation passes the selection (``threshold``: above a fraction of the filter's maximum over all
-sequences; ``top_n``: among the N strongest sequences). Windows cut by the sequence ends are
-dropped.
+Imports no torch: the TomTom rule's environment reads ``filters.tsv`` without it.
 """
 
 from __future__ import annotations
@@ -13,15 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import torch
 
-from ..errors import InputError
 from ..io import atomic_path
 from .meme import Motif, information_content
 
-MODES = ("threshold", "top_n")
-# Pairs (sequence, filter) counted per bincount call; bounds memory to ~ this x width x 8 bytes.
-_CHUNK_PAIRS = 200_000
+TABLE_COLUMNS = ["layer", "filter", "id", "nsites", "coverage", "ic_bits", "max_activation",
+                 "flag", "query_start", "query_end"]
 
 
 def trim(pfm: np.ndarray, min_ic: float = 0.5, pad: int = 3) -> tuple[np.ndarray, int]:
@@ -70,8 +65,29 @@ class FilterPFMs:
         uniform = np.full_like(self.counts, 0.25, dtype=np.float64)
         return np.divide(self.counts, totals, out=uniform, where=totals > 0)
 
-    def table(self) -> pd.DataFrame:
-        """One row per filter: nsites, coverage, information (bits), max activation, flag."""
+    def query_windows(self, min_sites: int = 1, trim_ic: float | None = None,
+                      pad: int = 3) -> list[tuple[int, int] | None]:
+        """Per filter, the columns ``[start, end)`` that TomTom compares (flanks below
+        ``trim_ic`` bits trimmed, see :func:`trim`), or None for no query: fewer than
+        ``min_sites`` windows, or (with ``trim_ic``) no column above it, since a near-uniform PFM
+        "matches" low-information database motifs."""
+        windows: list[tuple[int, int] | None] = []
+        for pfm, n in zip(self.pfms(), self.nsites):
+            if n < min_sites or (trim_ic and not (information_content(pfm) > trim_ic).any()):
+                windows.append(None)
+            elif trim_ic:
+                trimmed, start = trim(pfm, trim_ic, pad)
+                windows.append((start, start + len(trimmed)))
+            else:
+                windows.append((0, self.width))
+        return windows
+
+    def table(self, min_sites: int = 1, trim_ic: float | None = None,
+              pad: int = 3) -> pd.DataFrame:
+        """``filters.tsv``: one row per filter with nsites, coverage, information (bits), max
+        activation, a flag, and the query's columns in the PFM (``query_start``,
+        ``query_end``; empty for no query, see :meth:`query_windows`)."""
+        windows = self.query_windows(min_sites, trim_ic, pad)
         return pd.DataFrame(
             {
                 "filter": np.arange(self.n_filters),
@@ -81,25 +97,16 @@ class FilterPFMs:
                 "ic_bits": information_content(self.pfms()).sum(axis=-1),
                 "max_activation": self.max_activation,
                 "flag": np.where(self.nsites == 0, "never_fires", ""),
+                "query_start": pd.array([w[0] if w else None for w in windows], dtype="Int64"),
+                "query_end": pd.array([w[1] if w else None for w in windows], dtype="Int64"),
             }
         )
 
     def motifs(self, min_sites: int = 1, trim_ic: float | None = None, pad: int = 3) -> list[Motif]:
-        """TomTom queries: filters with >= ``min_sites`` windows; flanks trimmed if trim_ic > 0.
-
-        With ``trim_ic``, a filter without any column above it is no query: a near-uniform PFM
-        "matches" low-information database motifs under Euclidean TomTom scores.
-        """
-        out = []
-        for fid, pfm, n in zip(self.ids(), self.pfms(), self.nsites):
-            if n < min_sites:
-                continue
-            if trim_ic:
-                if not (information_content(pfm) > trim_ic).any():
-                    continue
-                pfm, _ = trim(pfm, trim_ic, pad)
-            out.append(Motif(id=fid, name="", pfm=pfm, nsites=int(n)))
-        return out
+        """TomTom queries: each filter's :meth:`query_windows` columns, as a motif."""
+        windows = self.query_windows(min_sites, trim_ic, pad)
+        return [Motif(id=fid, name="", pfm=pfm[w[0]:w[1]], nsites=int(n))
+                for fid, pfm, n, w in zip(self.ids(), self.pfms(), self.nsites, windows) if w]
 
     def save(self, path: str | os.PathLike) -> None:
         """Store as .npz (atomically)."""
@@ -127,92 +134,8 @@ class FilterPFMs:
             )
 
 
-def extract_pfms(
-    model: torch.nn.Module,
-    x: np.ndarray,
-    layer: str = "conv1",
-    mode: str = "threshold",
-    threshold: float = 0.7,
-    top_n: int = 100,
-    batch_size: int = 1024,
-) -> FilterPFMs:
-    """Filter PFMs of ``layer`` from one-hot sequences ``x`` (N, 4, L); see the module docstring."""
-    available = model.interpretable_layers()
-    if layer not in available:
-        raise InputError(
-            f"model has no convolution layer '{layer}' whose positions map to the input; "
-            f"available: {available}",
-            key="motifs.layers",
-        )
-    if mode not in MODES:
-        raise InputError(f"unknown PFM mode '{mode}'; valid: {list(MODES)}", key="motifs.mode")
-    if x.ndim != 3 or x.shape[1] != 4:
-        raise ValueError(f"x must have shape (N, 4, L), got {x.shape}")
-    if len(x) == 0:
-        raise InputError("no sequences to align filter windows on", key="motifs.split")
-    width, offset = model.layer_window(layer)
-    best, position = max_activations(model, x, layer, batch_size)
-    start = position - offset
-    complete = (start >= 0) & (start + width <= x.shape[-1])
-    filter_max = best.max(axis=0)
-    candidate = complete & (best > 0)
-    if mode == "threshold":
-        keep = candidate & (best > threshold * filter_max)
-    else:
-        keep = _top_n(np.where(candidate, best, -np.inf), top_n)
-    counts = count_windows(base_codes(x), start, keep, width)
-    return FilterPFMs(
-        layer=layer,
-        counts=counts,
-        nsites=keep.sum(axis=0),
-        max_activation=filter_max.astype(np.float64),
-        n_sequences=int(x.shape[0]),
-        mode=mode,
-    )
-
-
-def max_activations(
-    model: torch.nn.Module, x: np.ndarray, layer: str, batch_size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per sequence and filter: maximal activation (N, F) and its position (N, F), in eval mode."""
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    values, positions = [], []
-    try:
-        with torch.inference_mode():
-            for i in range(0, len(x), batch_size):
-                batch = torch.as_tensor(x[i : i + batch_size], dtype=torch.float32, device=device)
-                value, position = model.layer_activations(batch, layer).max(dim=-1)
-                values.append(value.cpu().numpy())
-                positions.append(position.cpu().numpy())
-    finally:
-        model.train(was_training)
-    return np.concatenate(values), np.concatenate(positions)
-
-
-def base_codes(x: np.ndarray) -> np.ndarray:
-    """(N, L) base index 0-3 of one-hot columns; 4 for all-zero (N) columns."""
-    return np.where(x.sum(axis=1) > 0, x.argmax(axis=1), 4).astype(np.uint8)
-
-
-def count_windows(codes: np.ndarray, start: np.ndarray, keep: np.ndarray, width: int) -> np.ndarray:
-    """(F, width, 4) base counts of the windows codes[n, start[n, f]:+width] where keep[n, f]."""
-    n_filters = keep.shape[1]
-    columns = np.arange(width)
-    total = np.zeros(n_filters * width * 5, dtype=np.int64)
-    seq, filt = np.nonzero(keep)
-    for i in range(0, len(seq), _CHUNK_PAIRS):
-        s, f = seq[i : i + _CHUNK_PAIRS], filt[i : i + _CHUNK_PAIRS]
-        bases = codes[s[:, None], start[s, f][:, None] + columns]
-        flat = ((f[:, None] * width + columns) * 5 + bases).ravel()
-        total += np.bincount(flat, minlength=total.size)
-    return total.reshape(n_filters, width, 5)[..., :4].astype(np.float64)
-
-
-def _top_n(score: np.ndarray, top_n: int) -> np.ndarray:
-    """Mask of the ``top_n`` largest finite scores per column of (N, F); ties go to lower rows."""
-    keep = np.zeros(score.shape, dtype=bool)
-    rows = np.argsort(-score, axis=0, kind="stable")[: min(top_n, score.shape[0])]
-    keep[rows, np.arange(score.shape[1])] = True
-    return keep & np.isfinite(score)
+def read_filter_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read ``filters.tsv`` (:data:`TABLE_COLUMNS`; query columns as nullable integers)."""
+    return pd.read_csv(path, sep="\t", dtype={"query_start": "Int64", "query_end": "Int64",
+                                              "flag": str}, keep_default_na=False,
+                       na_values={"query_start": [""], "query_end": [""]})

@@ -17,12 +17,23 @@ filter matches the ground truth when its best match is a ground-truth motif: sam
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .meme import Motif, information_content
+from ..io import write_json, write_tsv
+from .meme import Motif, information_content, read_meme
+from .pfm import read_filter_table
+from .tomtom import run_tomtom, write_matches
+
+log = logging.getLogger(__name__)
+
+# Near misses are kept in tomtom.tsv up to this E-value; the named call decides names.
+REPORTED_EVALUE = 10.0
+CALL_SETTINGS = ("evalue_threshold", "fdr", "min_ic")
 
 SHUFFLE_SEPARATOR = "~shuffle"
 UNINFORMATIVE_BITS = 1e-6  # a query whose columns are all uniform says nothing
@@ -210,3 +221,59 @@ def score_filters(
 
 def _fraction(part: int, whole: int) -> float:
     return float(part / whole) if whole else 0.0
+
+
+def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLike,
+                 motif_db: str | os.PathLike, settings: dict,
+                 ground_truth: Mapping[str, str] | None, matches_path: str | os.PathLike,
+                 names_path: str | os.PathLike, learned_path: str | os.PathLike,
+                 threads: int | None = None) -> dict:
+    """Compare a model's filters (``filters.meme``, layers from ``filters.tsv``) and their
+    shuffled controls with the motif database, call the names that beat the null (the
+    config's ``tomtom`` ``settings``), score every layer and write ``tomtom.tsv``,
+    ``filter_names.tsv`` and ``learned.json`` (returned)."""
+    filters = read_filter_table(filters_path)
+    queries, uniform = informative_queries(read_meme(queries_path) if len(filters) else [])
+    if uniform:
+        log.info("%d queries with only uniform columns not compared: %s", len(uniform),
+                 ", ".join(uniform))
+    options = dict(engine=settings["engine"], dist=settings["dist"],
+                   min_overlap=settings["min_overlap"],
+                   evalue_threshold=max(REPORTED_EVALUE, settings["evalue_threshold"]),
+                   threads=threads)
+    matches, engine = run_tomtom(queries, motif_db, **options)
+    controls = shuffled_controls(queries, settings["null_shuffles"], seed=settings["null_seed"])
+    null_matches, _ = run_tomtom(controls, motif_db, **options)
+    write_matches(matches_path, matches)
+    call = {key: settings[key] for key in CALL_SETTINGS}
+    learned: dict = {"engine": engine, "settings": settings, "not_compared": uniform,
+                     "layers": {}}
+    tables = []
+    for layer, group in filters.groupby("layer", sort=False):
+        ids = group["id"].tolist()
+        in_layer = set(ids)
+        layer_queries = [m for m in queries if m.id in in_layer]
+        names, null = call_names(matches, null_matches, layer_queries, ids,
+                                 settings["null_shuffles"], ground_truth=ground_truth, **call)
+        tables.append(names.assign(layer=layer)[["layer", *NAME_COLUMNS]])
+        score = score_filters(names, matches, null, call, ground_truth=ground_truth)
+        learned["layers"][layer] = score
+        log.info("%s: %d of %d filters named (%d with E < %g); shuffled null: %.3f named, "
+                 "%.3f with E < %g; engine %s, dist %s", layer, score["n_matched"], len(ids),
+                 score["n_significant"], settings["evalue_threshold"], null["fraction_named"],
+                 null["fraction_matched"], settings["evalue_threshold"], engine,
+                 settings["dist"])
+    write_names(names_path, pd.concat(tables) if tables
+                else pd.DataFrame(columns=["layer", *NAME_COLUMNS]))
+    write_json(learned_path, learned)
+    return learned
+
+
+def write_names(path: str | os.PathLike, names: pd.DataFrame) -> None:
+    """Write ``filter_names.tsv``: one row per filter of every layer (:data:`NAME_COLUMNS`)."""
+    write_tsv(path, names, float_format="%.6g")
+
+
+def read_names(path: str | os.PathLike) -> pd.DataFrame:
+    """Read ``filter_names.tsv``, indexed by filter id."""
+    return pd.read_csv(path, sep="\t").set_index("filter")

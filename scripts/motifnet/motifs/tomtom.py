@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..io import write_tsv
 from .engines import DISTANCES, ENGINES, check_distance
 from .meme import Motif, read_meme, write_meme
 
@@ -127,6 +128,11 @@ def run_tomtom(
             list(queries), target_motifs, target_path, dist, min_overlap, evalue_threshold, work_dir
         )
     return _finish(table, used, evalue_threshold), used
+
+
+def write_matches(path: str | os.PathLike, table: pd.DataFrame) -> None:
+    """Write the unified table as ``tomtom.tsv``, atomically."""
+    write_tsv(path, table[COLUMNS])
 
 
 def empty_table() -> pd.DataFrame:
@@ -288,7 +294,10 @@ def warm_up(engine: str = "auto") -> float:
     elif used == "builtin":
         for dist in DISTANCES:
             _run_builtin(queries, targets, dist, 5, 1)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    logging.info("TomTom engine %s ready in %.1f s (numba cache %s)", used, seconds,
+                 os.environ.get("NUMBA_CACHE_DIR", "the packages' __pycache__"))
+    return seconds
 
 
 # --------------------------------------------------------------------------- MEME suite

@@ -1,11 +1,10 @@
-"""Training: the tensor-batched loop, and one dataset x architecture job end to end.
+"""The training loop: tensor-batched epochs, validation, early stopping, prediction.
 
 An epoch's data lives in tensors (moved to the GPU once when there is one); a batch is an
 index slice of a pre-shuffled permutation (or of a weighted draw), so there is no per-sample
 Python and no DataLoader. The model with the best validation AUROC (macro over classes) is
-kept; training stops early after ``patience`` epochs without improvement. Outputs are written
-only at the end, atomically, so a failed run leaves no complete-looking files. The settings
-(DEFAULTS, resolve_training) live in the torch-free :mod:`motifnet.train_settings`.
+kept; training stops early after ``patience`` epochs without improvement. The settings
+(DEFAULTS, resolve_training) live in the torch-free :mod:`.settings`.
 """
 
 from __future__ import annotations
@@ -18,24 +17,17 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..data.encoded import EncodedSplit, load_encoding, load_split
+from ..data.encoded import EncodedSplit
 from ..errors import InputError
-from ..io import atomic_write, write_json
-from ..models import build_model
-from . import plots
-from .checkpoint import save_checkpoint
-from .metrics import compute_metrics, macro_auprc, macro_auroc
-from .settings import DEFAULTS, learning_settings, resolve_training  # noqa: F401 (API)
+from .metrics import macro_auprc, macro_auroc
 
 log = logging.getLogger(__name__)
 
 PLATEAU_FACTOR = 0.5
-TASKS = ("binary", "multilabel", "multiclass")
 
 
 def seed_everything(seed: int) -> None:
@@ -279,107 +271,3 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
                      cfg["patience"], best_epoch)
             break
     return FitResult(best_state, best_epoch, history, time.perf_counter() - started)
-
-
-@dataclass
-class Outputs:
-    """The files of one training job (``results/{dataset}/{arch}/``)."""
-
-    model: str
-    history: str
-    metrics: str
-    predictions: str
-    curves: str
-    roc: str
-    confusion: str
-
-
-def _load_data(train: str, val: str, test: str,
-               encoding: str) -> tuple[dict, dict[str, EncodedSplit]]:
-    """The encoding record and the three splits, checked against each other."""
-    info = load_encoding(encoding)
-    if info.get("task") not in TASKS:
-        raise InputError(f"task {info.get('task')!r} is not one of {', '.join(TASKS)}",
-                         path=encoding)
-    n_classes, length = len(info["classes"]), info["length"]
-    if info["task"] == "binary" and n_classes != 1:
-        raise InputError(f"a binary task has one class, found {n_classes}", path=encoding)
-    splits = {}
-    for name, path in (("train", train), ("val", val), ("test", test)):
-        split = load_split(path)
-        if split.x.ndim != 3 or split.x.shape[1:] != (4, length):
-            raise InputError(f"x has shape {split.x.shape}, expected (N, 4, {length})", path=path,
-                             hint="re-run the encode rule")
-        if split.y.shape != (len(split.x), n_classes):
-            raise InputError(f"y has shape {split.y.shape}, expected ({len(split.x)}, {n_classes})",
-                             path=path, hint="re-run the encode rule")
-        if info["task"] == "multiclass" and (split.y.sum(axis=1) != 1).any():
-            raise InputError("a multiclass task needs exactly one class per sequence", path=path,
-                             hint="use task: multilabel for sequences with several labels")
-        if len(split.x) < 2:
-            raise InputError(f"the {name} split has {len(split.x)} sequence(s)", path=path,
-                             hint="use more sequences or other split fractions")
-        splits[name] = split
-    return info, splits
-
-
-def _write_predictions(path: str, ids: np.ndarray, y: np.ndarray, prob: np.ndarray,
-                       classes: list[str]) -> None:
-    table = pd.DataFrame({"id": ids})
-    for k, name in enumerate(classes):
-        table[f"y:{name}"] = y[:, k]
-    for k, name in enumerate(classes):
-        table[f"p:{name}"] = prob[:, k]
-    with atomic_write(path) as handle:
-        table.to_csv(handle, sep="\t", index=False, float_format="%.6g")
-
-
-def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_name: str,
-                       params: dict, cfg: dict, device: torch.device, outputs: Outputs,
-                       threads: int) -> dict:
-    """Train one architecture on one dataset, evaluate it on the test split, write ``outputs``.
-
-    ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
-    needed). Returns the test metrics written to ``outputs.metrics``.
-    """
-    torch.set_num_threads(threads)
-    info, data = _load_data(train, val, test, encoding)
-    task, classes = info["task"], list(info["classes"])
-    log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
-             info.get("dataset", encoding), task, len(classes), info["length"],
-             len(data["train"].x), len(data["val"].x), len(data["test"].x))
-    seed_everything(cfg["seed"])
-    model = build_model(model_name, len(classes), info["length"], params)
-    n_parameters = sum(p.numel() for p in model.parameters())
-    log.info("model %s, %d parameters, hparams %s; device %s, %d threads",
-             model_name, n_parameters, model.hparams, device, threads)
-
-    result = fit(model, data["train"], data["val"], task, cfg, device)
-    model.load_state_dict(result.best_state)
-    held_out = data["test"]
-    prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
-    metrics = compute_metrics(held_out.y, prob, task, classes)
-    epochs_run = len(result.history)
-    metrics.update({
-        "n_parameters": int(n_parameters),
-        "train_seconds": round(result.seconds, 3),
-        "seconds_per_epoch": round(result.seconds / epochs_run, 3),
-        "best_epoch": result.best_epoch,
-        "epochs_run": epochs_run,
-        "device": str(device),
-    })
-    log.info("test: %s (best epoch %d)", ", ".join(
-        f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
-        for key in ("accuracy", "auroc", "auprc", "f1")), result.best_epoch)
-
-    history = pd.DataFrame(result.history)
-    with atomic_write(outputs.history) as handle:
-        history.to_csv(handle, sep="\t", index=False, float_format="%.6g")
-    _write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
-    plots.plot_curves(history, result.best_epoch, outputs.curves)
-    plots.plot_roc(held_out.y, prob, classes, outputs.roc)
-    plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
-    write_json(outputs.metrics, metrics)
-    save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
-                    best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
-    return metrics

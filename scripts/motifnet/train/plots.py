@@ -1,5 +1,4 @@
-"""Figures as PNG: learning curves, test ROC curves, test confusion matrices, and trials of
-architectures beside the paper's values.
+"""Figures of a training job as PNG: learning curves, test ROC curves, test confusion matrices.
 
 Figures are drawn on bare ``matplotlib.figure.Figure`` objects (Agg canvas, no pyplot state)
 and written atomically.
@@ -17,15 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from sklearn.metrics import confusion_matrix, roc_curve
 
-from ..io import atomic_path
+from ..io import save_figure
 from .metrics import auroc, macro_auroc, predicted
 
 MAX_LEGEND = 16
-
-
-def _save(fig: Figure, path: str | os.PathLike) -> None:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
 
 
 def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike) -> None:
@@ -46,7 +40,7 @@ def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     loss.legend(fontsize=8)
     score.legend(fontsize=8)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_roc(y: np.ndarray, prob: np.ndarray, classes: list[str], path: str | os.PathLike) -> None:
@@ -65,7 +59,7 @@ def plot_roc(y: np.ndarray, prob: np.ndarray, classes: list[str], path: str | os
            title=f"ROC, test set (macro AUROC {macro_auroc(y, prob):.3f})")
     if len(classes) <= MAX_LEGEND:
         ax.legend(fontsize=7, loc="lower right", title="class (AUROC)", title_fontsize=7)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def _matrix(ax, counts: np.ndarray, rows: list[str], cols: list[str], title: str) -> None:
@@ -92,7 +86,7 @@ def plot_confusion(y: np.ndarray, prob: np.ndarray, classes: list[str], task: st
         size = max(4.0, 0.45 * len(classes) + 2)
         fig = Figure(figsize=(size, size), layout="constrained")
         _matrix(fig.subplots(), counts, classes, classes, "Confusion matrix, test set")
-        _save(fig, path)
+        save_figure(fig, path)
         return
     ncols = min(4, len(classes))
     nrows = math.ceil(len(classes) / ncols)
@@ -104,39 +98,4 @@ def plot_confusion(y: np.ndarray, prob: np.ndarray, classes: list[str], task: st
     for ax in axes[len(classes):]:
         ax.set_axis_off()
     fig.suptitle("Confusion matrices, test set (threshold 0.5)", fontsize=10)
-    _save(fig, path)
-
-
-PAPER_MARKERS = {"=": "D", "<=": "v", ">=": "^"}
-
-
-def plot_trials(points: pd.DataFrame, paper: pd.DataFrame, path: str | os.PathLike) -> None:
-    """One panel per metric: each trained model a dot, the mean of its trials a bar, the
-    paper's value a black diamond (triangles: the paper gives only an upper/lower bound)."""
-    metrics = list(dict.fromkeys(points["metric"])) or ["no models"]
-    labels = list(dict.fromkeys(points["label"]))
-    fig = Figure(figsize=(max(6.0, 0.5 * len(labels) + 2), 3.2 * len(metrics)),
-                 layout="constrained")
-    axes = np.atleast_1d(fig.subplots(len(metrics), 1, sharex=True))
-    where = {label: i for i, label in enumerate(labels)}
-    rng = np.random.default_rng(0)
-    for ax, metric in zip(axes, metrics):
-        mine = points[points["metric"] == metric]
-        means = mine.groupby("label", sort=False)["value"].mean()
-        ax.bar([where[label] for label in means.index], means.to_numpy(), color="#9ecae1",
-               width=0.7, label="mean of trials")
-        x = mine["label"].map(where).to_numpy() + rng.uniform(-0.15, 0.15, len(mine))
-        ax.scatter(x, mine["value"], s=14, color="#08519c", zorder=3, label="one model")
-        for relation, marker in PAPER_MARKERS.items():
-            ref = paper[(paper["metric"] == metric) & (paper["relation"] == relation)]
-            if len(ref):
-                ax.scatter(ref["label"].map(where), ref["value"], marker=marker, s=40,
-                           color="black", zorder=4,
-                           label={"=": "paper", "<=": "paper (at most)",
-                                  ">=": "paper (at least)"}[relation])
-        ax.set(ylabel=metric, ylim=(0, 1.02))
-        ax.legend(fontsize=7, loc="lower right")
-    axes[-1].set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
-    fig.suptitle("Trials of each architecture (Koo & Eddy 2019 values where they exist)",
-                 fontsize=10)
-    _save(fig, path)
+    save_figure(fig, path)

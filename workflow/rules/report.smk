@@ -27,14 +27,15 @@ rule summarize:
             category="Summary",
             labels={"item": "trials and paper (figure)"},
         ),
-    params:
-        runs=model_runs(),
-        motif_runs=motif_runs(),
-        architectures=config["architectures"],
-        synthetic=[name for name in DATASETS if is_synthetic(name)],
     log:
         "logs/summarize.log",
     conda:
         "../../envs/motifs.yaml"
+    params:
+        runs=model_runs(),
+        motif_runs=motif_runs(),
+        architectures=config["architectures"],
+        synthetic=datasets_of("synthetic"),
+        version=__version__,
     script:
         "../../scripts/summarize.py"

@@ -1,0 +1,35 @@
+"""The kinds of dataset a config declares, and the files each is read from.
+
+A dataset's kind is the block its config entry holds: ``synthetic`` (generated here),
+``genomic_benchmark`` (coordinates fetched by name), ``sequences`` (users' own labelled
+sequences) or ``intervals`` (labelled intervals on a genome). This module imports nothing
+heavy: the Snakefile calls it while it reads the config.
+"""
+
+from __future__ import annotations
+
+KINDS = ("synthetic", "genomic_benchmark", "sequences", "intervals")
+
+
+def dataset_kind(spec: dict) -> str:
+    """Which of :data:`KINDS` a dataset's config entry is (the schema allows exactly one)."""
+    kind = next((kind for kind in KINDS if kind in spec), None)
+    if kind is None:
+        raise ValueError(f"a dataset holds one of the blocks {', '.join(KINDS)}")
+    return kind
+
+
+def has_genome(spec: dict) -> bool:
+    """True where the dataset's sequences come from genome coordinates (a split by chromosome
+    is possible); imported sequences have none."""
+    return dataset_kind(spec) != "sequences"
+
+
+def interval_files(spec: dict) -> list[str]:
+    """The BED file(s) of an ``intervals`` block: one per class, or the one labelled BED."""
+    return list(spec["classes"].values()) if "classes" in spec else [spec["bed"]]
+
+
+def sequence_file(spec: dict) -> str:
+    """The FASTA or TSV of a ``sequences`` block."""
+    return spec["fasta"] if "fasta" in spec else spec["tsv"]

@@ -1,0 +1,159 @@
+"""Filter PFMs (Koo & Eddy 2019): align the input windows where each filter fires and count bases.
+
+Per filter and sequence, the window behind the position of maximal activation is taken when that
+activation passes the selection (``threshold``: above a fraction of the filter's maximum over all
+sequences; ``top_n``: among the N strongest sequences). Windows cut by the sequence ends are
+dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..data.encoded import load_split
+from ..errors import InputError
+from ..io import write_tsv
+from ..train.checkpoint import load_model
+from .meme import write_meme
+from .pfm import TABLE_COLUMNS, FilterPFMs
+
+log = logging.getLogger(__name__)
+
+MODES = ("threshold", "top_n")
+# Pairs (sequence, filter) counted per bincount call; bounds memory to ~ this x width x 8 bytes.
+_CHUNK_PAIRS = 200_000
+
+
+def extract_pfms(
+    model: torch.nn.Module,
+    x: np.ndarray,
+    layer: str = "conv1",
+    mode: str = "threshold",
+    threshold: float = 0.7,
+    top_n: int = 100,
+    batch_size: int = 1024,
+) -> FilterPFMs:
+    """Filter PFMs of ``layer`` from one-hot sequences ``x`` (N, 4, L); see the module docstring."""
+    available = model.interpretable_layers()
+    if layer not in available:
+        raise InputError(
+            f"model has no convolution layer '{layer}' whose positions map to the input; "
+            f"available: {available}",
+            key="motifs.layers",
+        )
+    if mode not in MODES:
+        raise InputError(f"unknown PFM mode '{mode}'; valid: {list(MODES)}", key="motifs.mode")
+    if x.ndim != 3 or x.shape[1] != 4:
+        raise ValueError(f"x must have shape (N, 4, L), got {x.shape}")
+    if len(x) == 0:
+        raise InputError("no sequences to align filter windows on", key="motifs.split")
+    width, offset = model.layer_window(layer)
+    best, position = max_activations(model, x, layer, batch_size)
+    start = position - offset
+    complete = (start >= 0) & (start + width <= x.shape[-1])
+    filter_max = best.max(axis=0)
+    candidate = complete & (best > 0)
+    if mode == "threshold":
+        keep = candidate & (best > threshold * filter_max)
+    else:
+        keep = _top_n(np.where(candidate, best, -np.inf), top_n)
+    counts = count_windows(base_codes(x), start, keep, width)
+    return FilterPFMs(
+        layer=layer,
+        counts=counts,
+        nsites=keep.sum(axis=0),
+        max_activation=filter_max.astype(np.float64),
+        n_sequences=int(x.shape[0]),
+        mode=mode,
+    )
+
+
+def max_activations(
+    model: torch.nn.Module, x: np.ndarray, layer: str, batch_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per sequence and filter: maximal activation (N, F) and its position (N, F), in eval mode."""
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    values, positions = [], []
+    try:
+        with torch.inference_mode():
+            for i in range(0, len(x), batch_size):
+                batch = torch.as_tensor(x[i : i + batch_size], dtype=torch.float32, device=device)
+                value, position = model.layer_activations(batch, layer).max(dim=-1)
+                values.append(value.cpu().numpy())
+                positions.append(position.cpu().numpy())
+    finally:
+        model.train(was_training)
+    return np.concatenate(values), np.concatenate(positions)
+
+
+def base_codes(x: np.ndarray) -> np.ndarray:
+    """(N, L) base index 0-3 of one-hot columns; 4 for all-zero (N) columns."""
+    return np.where(x.sum(axis=1) > 0, x.argmax(axis=1), 4).astype(np.uint8)
+
+
+def count_windows(codes: np.ndarray, start: np.ndarray, keep: np.ndarray, width: int) -> np.ndarray:
+    """(F, width, 4) base counts of the windows codes[n, start[n, f]:+width] where keep[n, f]."""
+    n_filters = keep.shape[1]
+    columns = np.arange(width)
+    total = np.zeros(n_filters * width * 5, dtype=np.int64)
+    seq, filt = np.nonzero(keep)
+    for i in range(0, len(seq), _CHUNK_PAIRS):
+        s, f = seq[i : i + _CHUNK_PAIRS], filt[i : i + _CHUNK_PAIRS]
+        bases = codes[s[:, None], start[s, f][:, None] + columns]
+        flat = ((f[:, None] * width + columns) * 5 + bases).ravel()
+        total += np.bincount(flat, minlength=total.size)
+    return total.reshape(n_filters, width, 5)[..., :4].astype(np.float64)
+
+
+def _top_n(score: np.ndarray, top_n: int) -> np.ndarray:
+    """Mask of the ``top_n`` largest finite scores per column of (N, F); ties go to lower rows."""
+    keep = np.zeros(score.shape, dtype=bool)
+    rows = np.argsort(-score, axis=0, kind="stable")[: min(top_n, score.shape[0])]
+    keep[rows, np.arange(score.shape[1])] = True
+    return keep & np.isfinite(score)
+
+
+def extract_filter_motifs(model_path: str | os.PathLike, sequences: str | os.PathLike,
+                          layers: list[str], settings: dict, pfm_dir: str | os.PathLike,
+                          table_path: str | os.PathLike, meme_path: str | os.PathLike,
+                          threads: int = 1) -> None:
+    """PFMs of a trained model's filters in ``layers`` from a split's sequences (the config's
+    ``motifs`` ``settings``): one ``<layer>.npz`` per layer in ``pfm_dir``, ``filters.tsv``
+    and the TomTom queries as MEME.
+
+    The config check keeps layers a model lacks out of ``layers``; where it could not build the
+    model (no torch beside Snakemake) such layers are skipped here, with a warning, and a model
+    without any (no convolution at its input, e.g. a GRU) gets empty outputs.
+    """
+    torch.set_num_threads(threads)
+    model, meta = load_model(model_path)
+    available = model.interpretable_layers()
+    missing = [layer for layer in layers if layer not in available]
+    if missing:
+        log.warning("model '%s' has no motif layer %s (it has %s): skipped", meta["model"],
+                    missing, available or "none")
+        layers = [layer for layer in layers if layer in available]
+    x = load_split(sequences).x[: settings["max_sequences"]].astype("float32", copy=False)
+    tables, queries = [], []
+    Path(pfm_dir).mkdir(parents=True, exist_ok=True)
+    for layer in layers:
+        pfms = extract_pfms(model, x, layer, mode=settings["mode"],
+                            threshold=settings["threshold"], top_n=settings["top_n"])
+        pfms.save(Path(pfm_dir) / f"{layer}.npz")
+        table = pfms.table(min_sites=1, trim_ic=settings["trim_ic"])
+        tables.append(table.assign(layer=layer)[TABLE_COLUMNS])
+        queries += pfms.motifs(min_sites=1, trim_ic=settings["trim_ic"])
+        log.info("%s: %d filters, %d never fire, %d sequences", layer, len(table),
+                 table["flag"].eq("never_fires").sum(), len(x))
+    write_tsv(table_path, pd.concat(tables) if tables else pd.DataFrame(columns=TABLE_COLUMNS))
+    write_meme(meme_path, queries)
+
+

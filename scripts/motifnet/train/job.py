@@ -1,0 +1,108 @@
+"""One training job, a dataset x architecture: fit, evaluate on the test split, write it all.
+
+Outputs are written only at the end, atomically, so a failed run leaves no complete-looking
+files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..data.encoded import load_dataset
+from ..data.table import with_labels
+from ..io import write_json, write_tsv
+from ..models import build_model
+from . import plots
+from .checkpoint import save_checkpoint
+from .devices import acquire_device
+from .loop import fit, predict, seed_everything
+from .metrics import compute_metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outputs:
+    """The files of one training job (``results/{dataset}/{arch}/``)."""
+
+    model: str
+    history: str
+    metrics: str
+    predictions: str
+    curves: str
+    roc: str
+    confusion: str
+
+
+def write_predictions(path: str | os.PathLike, ids: np.ndarray, y: np.ndarray,
+                      prob: np.ndarray, classes: list[str]) -> None:
+    """``predictions.tsv``: per test sequence its id, labels ``y:<class>`` and probabilities
+    ``p:<class>``."""
+    table = with_labels(pd.DataFrame({"id": ids}), y, classes)
+    write_tsv(path, with_labels(table, prob, classes, prefix="p:"), float_format="%.6g")
+
+
+def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_name: str,
+                       params: dict, cfg: dict, device: torch.device, outputs: Outputs,
+                       threads: int) -> dict:
+    """Train one architecture on one dataset, evaluate it on the test split, write ``outputs``.
+
+    ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
+    needed). Returns the test metrics written to ``outputs.metrics``.
+    """
+    torch.set_num_threads(threads)
+    info, data = load_dataset((train, val, test), encoding)
+    task, classes = info["task"], list(info["classes"])
+    log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
+             info.get("dataset", encoding), task, len(classes), info["length"],
+             len(data["train"].x), len(data["val"].x), len(data["test"].x))
+    seed_everything(cfg["seed"])
+    model = build_model(model_name, len(classes), info["length"], params)
+    n_parameters = sum(p.numel() for p in model.parameters())
+    log.info("model %s, %d parameters, hparams %s; device %s, %d threads",
+             model_name, n_parameters, model.hparams, device, threads)
+
+    result = fit(model, data["train"], data["val"], task, cfg, device)
+    model.load_state_dict(result.best_state)
+    held_out = data["test"]
+    prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
+    metrics = compute_metrics(held_out.y, prob, task, classes)
+    epochs_run = len(result.history)
+    metrics.update({
+        "n_parameters": int(n_parameters),
+        "train_seconds": round(result.seconds, 3),
+        "seconds_per_epoch": round(result.seconds / epochs_run, 3),
+        "best_epoch": result.best_epoch,
+        "epochs_run": epochs_run,
+        "device": str(device),
+    })
+    log.info("test: %s (best epoch %d)", ", ".join(
+        f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
+        for key in ("accuracy", "auroc", "auprc", "f1")), result.best_epoch)
+
+    history = pd.DataFrame(result.history)
+    write_tsv(outputs.history, history, float_format="%.6g")
+    write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
+    plots.plot_curves(history, result.best_epoch, outputs.curves)
+    plots.plot_roc(held_out.y, prob, classes, outputs.roc)
+    plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
+    write_json(outputs.metrics, metrics)
+    save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
+                    best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
+    return metrics
+
+
+def train_on_slot(*, gpus: dict, holds_gpu: bool, **job) -> dict:
+    """:func:`train_and_evaluate` on the device the job may use: a free slot of the config's
+    ``gpus`` when it holds a GPU (its ``gpu`` resource is 0 with ``gpus.cpu_only``, for
+    CPU-only architectures and under ``--resources gpu=0``), else the CPU."""
+    cpu_only = gpus["cpu_only"] or not holds_gpu
+    with acquire_device(gpus["devices"], gpus["lock_dir"], cpu_only,
+                        job["cfg"]["device"]) as device:
+        return train_and_evaluate(device=device, **job)

@@ -1,0 +1,98 @@
+"""The named call against the shuffled null, Koo & Eddy's scores, and the naming job."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from motifnet.motifs.meme import Motif
+from motifnet.motifs.scoring import (
+    call_names,
+    empirical_fdr,
+    informative_queries,
+    score_filters,
+    shuffled_controls,
+)
+from motifnet.motifs.tomtom import run_tomtom
+
+KOO_GROUND_TRUTH = {
+    "Arid3": "MA0151",
+    "CEBPB": "MA0466",
+    "FOSL1": "MA0477",
+    "Gabpa": "MA0062",
+    "MAFK": "MA0496",
+    "MAX": "MA0058",
+    "MEF2A": "MA0052",
+    "NFYB": "MA0502",
+    "SP1": "MA0079",
+    "SRF": "MA0083",
+    "STAT1": "MA0137",
+    "YY1": "MA0095",
+}
+
+
+def test_named_call_and_ground_truth(jaspar):
+    by_id = {m.id: m for m in jaspar}
+    rng = np.random.default_rng(3)
+    pfms = {
+        "f0": by_id["MA0466.4"].pfm,  # CEBPB
+        "f1": by_id["MA0079.5"].pfm,  # SP1
+        "f2": by_id["MA0083.3"].pfm[::-1, ::-1],  # SRF, reverse strand
+        "f3": by_id["MA0139.2"].pfm,  # CTCF: named, not ground truth
+        "f4": by_id["MA0477.3"].pfm,  # FOSL1
+        "f5": np.full((12, 4), 0.25) + rng.normal(0, 0.01, (12, 4)),  # near uniform: 0 bits
+        **{f"r{i}": rng.dirichlet(np.ones(4), size=12) for i in range(6)},  # random PFMs
+    }
+    pfms = {k: v / v.sum(1, keepdims=True) for k, v in pfms.items()}
+    queries = [Motif(k, "", v) for k, v in pfms.items()]
+    matches, _ = run_tomtom(queries, jaspar, engine="builtin", evalue_threshold=10)
+    null, _ = run_tomtom(shuffled_controls(queries, 10), jaspar, engine="builtin",
+                         evalue_threshold=10)
+    filters = [*pfms, "f6"]  # f6 never fired: no query, still in the denominator
+    call = {"evalue_threshold": 0.1, "fdr": 0.05, "min_ic": 4.0}
+    names, null_figures = call_names(matches, null, queries, filters, 10,
+                                     ground_truth=KOO_GROUND_TRUTH, **call)
+    named = dict(zip(names["filter"], names["named"]))
+    assert [named[f] for f in ("f0", "f1", "f2", "f3", "f4")] == [True] * 5
+    assert not named["f5"] and not named["f6"] and sum(named[f"r{i}"] for i in range(6)) <= 1
+    truth_of = [None if pd.isna(g) else g for g in names["ground_truth"][:5]]
+    assert truth_of == ["CEBPB", "SP1", "SRF", None, "FOSL1"]
+    assert names.set_index("filter").loc["f2", "orientation"] == "-"
+    assert (names["empirical_fdr"].between(0, 1)).all()
+    assert null_figures["n_shuffles"] == 10 and null_figures["fraction_named"] <= 0.05
+
+    scores = score_filters(names, matches, null_figures, call, ground_truth=KOO_GROUND_TRUTH)
+    assert (scores["n_filters"], scores["n_matched"]) == (len(filters), sum(named.values()))
+    assert {"tf": "CTCF", "filters": 1} in scores["top_tfs"]
+    truth = scores["ground_truth"]
+    assert truth["n_filters"] == 4 and truth["fraction_any_hit"] >= truth["fraction"]
+    assert truth["recovered"] == ["CEBPB", "FOSL1", "SP1", "SRF"]
+    assert len(truth["missing"]) == 8 and "YY1" in truth["missing"]
+    json.dumps(scores)
+
+
+def test_an_information_floor_keeps_weak_filters_unnamed(jaspar):
+    queries = [Motif("sp1", "", {m.id: m for m in jaspar}["MA0079.5"].pfm)]
+    matches, _ = run_tomtom(queries, jaspar, engine="builtin", evalue_threshold=10)
+    null, _ = run_tomtom(shuffled_controls(queries, 5), jaspar, engine="builtin",
+                         evalue_threshold=10)
+    for floor, expected in ((4.0, True), (100.0, False)):
+        names, _ = call_names(matches, null, queries, ["sp1"], 5, min_ic=floor)
+        assert bool(names["named"].iloc[0]) is expected
+
+
+def test_uniform_queries_are_not_compared():
+    motifs = [Motif("flat", "", np.full((8, 4), 0.25)), Motif("a", "", np.eye(4)[[0, 1, 2, 3]])]
+    kept, uniform = informative_queries(motifs)
+    assert [m.id for m in kept] == ["a"] and uniform == ["flat"]
+
+
+def test_empirical_fdr():
+    real = np.array([1e-9, 1e-3, 0.5, 1e-6])
+    null = np.array([1e-4, 0.2, 0.6, 0.9])  # 2 shuffles of 2 filters
+    fdr = empirical_fdr(real, null, n_shuffles=2)
+    # at 1e-9 and 1e-6 no null copy is as good; at 1e-3 half a copy per shuffle among 3 real
+    np.testing.assert_allclose(fdr, [0.0, 0.5 / 3, 1.0 / 4, 0.0])
+    assert empirical_fdr(np.array([]), null, 2).size == 0
