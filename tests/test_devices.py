@@ -11,7 +11,14 @@ import pytest
 import torch
 
 from motifnet.errors import InputError
-from motifnet.train.devices import acquire_device, device_kind, hold_slot, lock_path, visible_slots
+from motifnet.train.devices import (
+    acquire_device,
+    device_kind,
+    hold_slot,
+    job_device,
+    lock_path,
+    visible_slots,
+)
 
 # fork: children inherit the imported modules; they only take file locks (no torch work).
 CTX = multiprocessing.get_context("fork")
@@ -95,6 +102,14 @@ def test_cpu_choices(tmp_path):
         assert device_kind("auto", cpu_only=False) in ("cpu", "mps")
         with pytest.raises(InputError, match="training.device"):
             device_kind("cuda", cpu_only=False)
+
+
+def test_a_job_without_a_gpu_slot_takes_no_lock(tmp_path):
+    gpus = {"devices": [0], "lock_dir": str(tmp_path), "cpu_only": False}
+    for holds_gpu, cpu_only in ((False, False), (True, True)):
+        with job_device({**gpus, "cpu_only": cpu_only}, holds_gpu) as device:
+            assert device == torch.device("cpu")
+    assert not list(tmp_path.rglob("*.lock"))
 
 
 def test_visible_slots_name_physical_ids(monkeypatch):

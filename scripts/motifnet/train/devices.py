@@ -155,3 +155,13 @@ def acquire_device(devices: list[int], lock_dir: str, cpu_only: bool,
         torch.cuda.set_device(device)
         log.info("training on %s (%s)", device, torch.cuda.get_device_name(device))
         yield device
+
+
+@contextmanager
+def job_device(gpus: dict, holds_gpu: bool, requested: str = "auto") -> Iterator[torch.device]:
+    """The device of a GPU-slotted job (training, attribution) while the block runs: a free
+    slot of the config's ``gpus`` when the job holds a GPU (its ``gpu`` resource is 0 with
+    ``gpus.cpu_only``, for CPU-only settings and under ``--resources gpu=0``), else the CPU."""
+    cpu_only = gpus["cpu_only"] or not holds_gpu
+    with acquire_device(gpus["devices"], gpus["lock_dir"], cpu_only, requested) as device:
+        yield device

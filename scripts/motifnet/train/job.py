@@ -20,7 +20,7 @@ from ..io import write_json, write_tsv
 from ..models import build_model
 from . import plots
 from .checkpoint import save_checkpoint
-from .devices import acquire_device
+from .devices import job_device
 from .loop import fit, predict, seed_everything
 from .metrics import compute_metrics
 
@@ -99,10 +99,6 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
 
 
 def train_on_slot(*, gpus: dict, holds_gpu: bool, **job) -> dict:
-    """:func:`train_and_evaluate` on the device the job may use: a free slot of the config's
-    ``gpus`` when it holds a GPU (its ``gpu`` resource is 0 with ``gpus.cpu_only``, for
-    CPU-only architectures and under ``--resources gpu=0``), else the CPU."""
-    cpu_only = gpus["cpu_only"] or not holds_gpu
-    with acquire_device(gpus["devices"], gpus["lock_dir"], cpu_only,
-                        job["cfg"]["device"]) as device:
+    """:func:`train_and_evaluate` on the device the job may use (:func:`.devices.job_device`)."""
+    with job_device(gpus, holds_gpu, job["cfg"]["device"]) as device:
         return train_and_evaluate(device=device, **job)
