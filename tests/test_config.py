@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from motifnet.config import motif_layers
+from motifnet.config import gpu_slot_advice, motif_layers
 from motifnet.data.kinds import dataset_kind
 from motifnet.errors import InputError
 
@@ -54,3 +54,11 @@ def test_dataset_kind_is_the_block_the_entry_holds():
     assert dataset_kind({"genome": "g", "intervals": {}}) == "intervals"
     with pytest.raises(ValueError, match="one of the blocks"):
         dataset_kind({"genome": "g"})
+
+
+def test_gpu_slot_advice_names_the_flag_that_fills_the_slots():
+    gpus = {"devices": [0, 1], "jobs_per_device": 3, "cpu_only": False}
+    assert gpu_slot_advice(6, gpus) is None
+    assert "--resources gpu=6" in gpu_slot_advice(2, gpus)
+    assert "wait inside" in gpu_slot_advice(8, gpus)
+    assert gpu_slot_advice(2, {**gpus, "cpu_only": True}) is None

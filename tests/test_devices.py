@@ -14,6 +14,7 @@ from motifnet.errors import InputError
 from motifnet.train.devices import (
     acquire_device,
     device_kind,
+    gpu_slots,
     hold_slot,
     job_device,
     lock_path,
@@ -33,7 +34,7 @@ def _worker(slots, lock_dir, hold, queue):
 
 
 def test_never_two_holders_of_one_slot(tmp_path):
-    slots, n_jobs = [0, 1], 6
+    slots, n_jobs = gpu_slots([0, 1]), 6
     queue = CTX.Queue()
     jobs = [CTX.Process(target=_worker, args=(slots, tmp_path, 0.15, queue), daemon=True)
             for _ in range(n_jobs)]
@@ -53,7 +54,7 @@ def test_never_two_holders_of_one_slot(tmp_path):
 
 
 def _holder(lock_dir, ready):
-    with hold_slot([0], lock_dir):
+    with hold_slot(gpu_slots([0]), lock_dir):
         ready.set()
         time.sleep(600)
 
@@ -61,18 +62,18 @@ def _holder(lock_dir, ready):
 def test_killed_holder_frees_its_slot(tmp_path):
     ready, queue = CTX.Event(), CTX.Queue()
     holder = CTX.Process(target=_holder, args=(tmp_path, ready), daemon=True)
-    waiter = CTX.Process(target=_worker, args=([0], tmp_path, 0.0, queue), daemon=True)
+    waiter = CTX.Process(target=_worker, args=(gpu_slots([0]), tmp_path, 0.0, queue), daemon=True)
     try:
         holder.start()
         assert ready.wait(timeout=10)
-        assert lock_path(tmp_path, 0).read_text().strip() == str(holder.pid)
+        assert lock_path(tmp_path, (0, 0)).read_text().strip() == str(holder.pid)
         waiter.start()
         time.sleep(0.5)
         assert queue.empty(), "the waiter took a slot that was held"
         killed_at = time.monotonic()
         os.kill(holder.pid, signal.SIGKILL)
         _, slot, start, _ = queue.get(timeout=10)
-        assert slot == 0 and start >= killed_at and start - killed_at < 2
+        assert slot == (0, 0) and start >= killed_at and start - killed_at < 2
     finally:
         for process in (holder, waiter):
             if process.is_alive():
@@ -81,11 +82,46 @@ def test_killed_holder_frees_its_slot(tmp_path):
 
 
 def test_slot_is_free_again_after_the_block(tmp_path):
-    with hold_slot([3, 4], tmp_path) as first:
-        with hold_slot([3, 4], tmp_path) as second:
-            assert (first, second) == (3, 4)
-    with hold_slot([3, 4], tmp_path) as again:
-        assert again == 3
+    with hold_slot(gpu_slots([3, 4]), tmp_path) as first:
+        with hold_slot(gpu_slots([3, 4]), tmp_path) as second:
+            assert (first, second) == ((3, 0), (4, 0))
+    with hold_slot(gpu_slots([3, 4]), tmp_path) as again:
+        assert again == (3, 0)
+
+
+def _claimant(slots, lock_dir, log):
+    with hold_slot(slots, lock_dir, poll=0.01) as (device, _):
+        with open(log, "a") as handle:
+            handle.write(f"+{device} {time.monotonic()}\n")
+        time.sleep(0.2)
+        with open(log, "a") as handle:
+            handle.write(f"-{device} {time.monotonic()}\n")
+
+
+def test_several_jobs_share_a_device_up_to_jobs_per_device(tmp_path):
+    """2 devices x 3 slots, 10 claimants at once: never more than 3 holders of a device, and
+    never a holder of a device outside the list."""
+    slots = gpu_slots([0, 1], jobs_per_device=3)
+    assert slots == [(0, 0), (1, 0), (0, 1), (1, 1), (0, 2), (1, 2)]
+    log = tmp_path / "events.log"
+    jobs = [CTX.Process(target=_claimant, args=(slots, tmp_path / "locks", log), daemon=True)
+            for _ in range(10)]
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join(timeout=30)
+        assert job.exitcode == 0
+    events = sorted((float(t), entry) for entry, t in
+                    (line.split() for line in log.read_text().splitlines()))
+    holders = {"0": 0, "1": 0}
+    peak = {"0": 0, "1": 0}
+    for _, entry in events:
+        device = entry[1:]
+        assert device in holders, entry
+        holders[device] += 1 if entry[0] == "+" else -1
+        peak[device] = max(peak[device], holders[device])
+    assert max(peak.values()) <= 3 and sum(peak.values()) == 6  # all six slots were used
+    assert sum(1 for _, entry in events if entry[0] == "+") == 10
 
 
 def test_empty_slot_list_is_an_input_error(tmp_path):
@@ -105,7 +141,7 @@ def test_cpu_choices(tmp_path):
 
 
 def test_a_job_without_a_gpu_slot_takes_no_lock(tmp_path):
-    gpus = {"devices": [0], "lock_dir": str(tmp_path), "cpu_only": False}
+    gpus = {"devices": [0], "lock_dir": str(tmp_path), "cpu_only": False, "jobs_per_device": 1}
     for holds_gpu, cpu_only in ((False, False), (True, True)):
         with job_device({**gpus, "cpu_only": cpu_only}, holds_gpu) as device:
             assert device == torch.device("cpu")

@@ -131,3 +131,18 @@ def check_config(config: dict) -> None:
         _check_dataset(name, spec, config.get("genomes", {}))
     for name, spec in config.get("architectures", {}).items():
         _check_architecture(name, spec, config)
+
+
+def gpu_slot_advice(gpu_resource: int, gpus: dict) -> str | None:
+    """What to pass when ``--resources gpu=N`` differs from the config's GPU slots
+    (``len(gpus.devices) x gpus.jobs_per_device``); None when they agree or nothing trains on
+    a GPU."""
+    slots = len(gpus["devices"]) * gpus["jobs_per_device"]
+    if gpus["cpu_only"] or gpu_resource == slots:
+        return None
+    effect = ("the jobs beyond them wait inside for a free slot" if gpu_resource > slots
+              else f"{slots - gpu_resource} slot(s) stay idle")
+    return (f"--resources gpu={gpu_resource} lets {gpu_resource} GPU-slotted job(s) run at "
+            f"once, but the config has {slots} GPU slot(s) (gpus.devices {gpus['devices']} x "
+            f"gpus.jobs_per_device {gpus['jobs_per_device']}): {effect}; run with "
+            f"--resources gpu={slots}, or change gpus in the config")

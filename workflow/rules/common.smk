@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 from snakemake.utils import validate
 
 # The package beside the workflow holds the rules' logic; this file only reads the config.
@@ -12,7 +13,7 @@ if workflow.current_basedir.is_local:
     sys.path.insert(0, str(Path(workflow.current_basedir).parents[1] / "scripts"))
 
 from motifnet import __version__
-from motifnet.config import check_config, motif_layers
+from motifnet.config import check_config, gpu_slot_advice, motif_layers
 from motifnet.data.download import file_name
 from motifnet.data.kinds import dataset_kind, interval_files, sequence_file
 from motifnet.train.settings import learning_settings, resolve_training
@@ -32,6 +33,19 @@ NUMBA_CACHE = "resources/numba_cache"
 def one_of(names):
     """A wildcard pattern matching exactly these names (nothing when there are none)."""
     return "|".join(map(re.escape, names)) or "(?!)"
+
+
+onstart:
+    # said when a run starts (not at every parse): files offline mode lacks, GPU slots unused
+    if config["offline"]:
+        from motifnet.data.download import missing_files
+
+        if missing := missing_files(planned_downloads()):
+            logger.warning(str(missing))
+    if "gpu" in workflow.global_resources:
+        gpu = workflow.global_resources["gpu"].value
+        if advice := gpu_slot_advice(gpu, config["gpus"]):
+            logger.warning(advice)
 
 
 wildcard_constraints:

@@ -8,14 +8,6 @@ wildcard_constraints:
     version="[0-9]+",
 
 
-onstart:
-    if config["offline"]:
-        from motifnet.data.download import missing_files
-
-        if missing := missing_files(planned_downloads()):
-            logger.warning(str(missing))
-
-
 rule generate_synthetic:
     output:
         fasta="resources/synthetic/{dataset}/genome.fa",

@@ -1,11 +1,13 @@
-"""GPU slots: one training job per GPU, held by a file lock for the job's lifetime.
+"""GPU slots: ``jobs_per_device`` jobs per GPU, each slot held by a file lock for the job's
+lifetime.
 
-Snakemake counts GPUs (``resources: gpu=1``) but never says which one a job gets, so a job
-takes a free slot itself: an exclusive non-blocking ``flock`` on
-``{lock_dir}/{host}/gpu{id}.lock``. The lock lives as long as the open file, and the kernel
-drops it when the process exits however it dies (even ``kill -9``), so a crashed job never
-leaves a GPU held. Locks sit under the host name because GPU ids are per machine and the
-lock directory may be shared by the nodes of a cluster.
+Snakemake counts slots (``resources: gpu=1`` per job) but never says which GPU a job gets, so
+a job takes a free slot itself: an exclusive non-blocking ``flock`` on
+``{lock_dir}/{host}/gpu{id}.{place}.lock``, place 0 to ``jobs_per_device - 1``. Slots are tried
+place by place, so jobs spread over the GPUs before they share one. The lock lives as long as
+the open file, and the kernel drops it when the process exits however it dies (even
+``kill -9``), so a crashed job never leaves a slot held. Locks sit under the host name because
+GPU ids are per machine and the lock directory may be shared by the nodes of a cluster.
 """
 
 from __future__ import annotations
@@ -28,12 +30,20 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 REPORT_SECONDS = 300.0
 
-Slot = int | str
+Device = int | str  # a CUDA index, or a physical id / MIG UUID named by CUDA_VISIBLE_DEVICES
+Slot = tuple[Device, int]  # a device and one of its places
+
+
+def gpu_slots(devices: Sequence[Device], jobs_per_device: int = 1) -> list[Slot]:
+    """Every slot of ``devices``: each device's first place, then each one's second, ..."""
+    return [(device, place) for place in range(jobs_per_device) for device in devices]
 
 
 def lock_path(lock_dir: str | os.PathLike, slot: Slot) -> Path:
     """The lock file of one GPU slot on this host (MIG ids may hold slashes)."""
-    return Path(lock_dir) / socket.gethostname() / f"gpu{str(slot).replace('/', '_')}.lock"
+    device, place = slot
+    name = f"gpu{str(device).replace('/', '_')}.{place}.lock"
+    return Path(lock_dir) / socket.gethostname() / name
 
 
 def try_lock(path: Path) -> int | None:
@@ -78,14 +88,15 @@ def hold_slot(slots: Sequence[Slot], lock_dir: str | os.PathLike,
     while taken is None:
         now = time.monotonic()
         if last_report is None or now - last_report >= REPORT_SECONDS:
-            holders = ", ".join(f"gpu{s} (pid {_holder(lock_path(lock_dir, s))})" for s in slots)
+            holders = ", ".join(f"gpu{d}.{k} (pid {_holder(lock_path(lock_dir, (d, k)))})"
+                                for d, k in slots)
             log.info("all GPU slots are held: %s; waiting for one under %s", holders, lock_dir)
             last_report = now
         time.sleep(poll)
         taken = _first_free(slots, lock_dir)
     slot, fd = taken
     waited = "" if last_report is None else f" after waiting {time.monotonic() - started:.0f} s"
-    log.info("took GPU slot %s%s", slot, waited)
+    log.info("took GPU slot gpu%s.%s%s", *slot, waited)
     try:
         yield slot
     finally:
@@ -126,34 +137,32 @@ def visible_slots() -> list[str] | None:
 
 
 @contextmanager
-def acquire_device(devices: list[int], lock_dir: str, cpu_only: bool,
-                   requested: str = "auto") -> Iterator[torch.device]:
-    """The torch device a training job uses, with its GPU slot held while the block runs.
+def acquire_device(devices: list[int], lock_dir: str, cpu_only: bool, requested: str = "auto",
+                   jobs_per_device: int = 1) -> Iterator[torch.device]:
+    """The torch device a job uses, with its GPU slot held while the block runs.
 
     CPU (or MPS) when ``cpu_only``, when asked for, or when CUDA is absent. Otherwise the job
-    takes the first free GPU: among those CUDA_VISIBLE_DEVICES names when it is set (by SLURM
-    or the user; the device is then ``cuda:<position>``), else among ``devices``.
+    takes a free slot of the GPUs that CUDA_VISIBLE_DEVICES names when it is set (by SLURM
+    or the user; the device is then ``cuda:<position>``), else of ``devices``.
     """
     kind = device_kind(requested, cpu_only)
     if kind != "cuda":
-        log.info("training on %s", kind)
+        log.info("running on %s", kind)
         yield torch.device(kind)
         return
     visible = visible_slots()
-    if visible is not None:
-        slots: Sequence[Slot] = visible
-    else:
+    if visible is None:
         count = torch.cuda.device_count()
         missing = [d for d in devices if d >= count]
         if missing:
             raise InputError(f"GPU id(s) {missing} do not exist; this machine has {count} GPU(s)",
                              key="gpus.devices", hint=f"use ids from 0 to {count - 1}")
-        slots = list(devices)
-    with hold_slot(slots, lock_dir) as slot:
+    ids: list[Device] = list(devices) if visible is None else list(visible)
+    with hold_slot(gpu_slots(ids, jobs_per_device), lock_dir) as (gpu, _):
         # Visible devices are numbered by their position in CUDA_VISIBLE_DEVICES.
-        device = torch.device("cuda", slots.index(slot) if visible is not None else int(slot))
+        device = torch.device("cuda", ids.index(gpu) if visible is not None else int(gpu))
         torch.cuda.set_device(device)
-        log.info("training on %s (%s)", device, torch.cuda.get_device_name(device))
+        log.info("running on %s (%s)", device, torch.cuda.get_device_name(device))
         yield device
 
 
@@ -163,5 +172,6 @@ def job_device(gpus: dict, holds_gpu: bool, requested: str = "auto") -> Iterator
     slot of the config's ``gpus`` when the job holds a GPU (its ``gpu`` resource is 0 with
     ``gpus.cpu_only``, for CPU-only settings and under ``--resources gpu=0``), else the CPU."""
     cpu_only = gpus["cpu_only"] or not holds_gpu
-    with acquire_device(gpus["devices"], gpus["lock_dir"], cpu_only, requested) as device:
+    with acquire_device(gpus["devices"], gpus["lock_dir"], cpu_only, requested,
+                        gpus["jobs_per_device"]) as device:
         yield device

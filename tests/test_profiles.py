@@ -1,0 +1,39 @@
+"""The workstation profile: as many GPU slots as the machine's GPUs times jobs_per_device, and
+a run that says when its --resources gpu differs from the config's slots."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import REPO, SNAKEMAKE
+
+pytestmark = pytest.mark.workflow
+
+TARGET = "resources/motif_db/JASPAR2024_CORE_vertebrates.meme"
+
+
+def run(workdir, *args):
+    """A real run of one quick target in ``workdir`` with the workstation profile, no GPUs."""
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    result = subprocess.run([str(SNAKEMAKE), "--snakefile", str(REPO / "workflow/Snakefile"),
+                             TARGET, *args], cwd=workdir, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout + result.stderr
+
+
+def test_gpu_slots_are_gpus_times_jobs_per_device(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump({
+        "datasets": {"syn": {"synthetic": {"n_sequences": 50}, "task": "multilabel",
+                             "length": 200}},
+        "gpus": {"jobs_per_device": 3}}))
+    output = run(tmp_path)
+    assert "workflow/profiles/default" in output
+    assert 'gpu=Resource("gpu", 3)' in output and "GPU slot(s)" not in output
+    (tmp_path / TARGET).unlink()
+    output = run(tmp_path, "--resources", "gpu=1")
+    assert "the config has 3 GPU slot(s)" in output and "--resources gpu=3" in output
