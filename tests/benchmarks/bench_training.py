@@ -10,7 +10,15 @@ loop sets on a fast GPU. On CPUs with native bfloat16 (AVX512-BF16 or AMX) a sec
 column runs the loop as the default config does (``bf16_cpu: true``), against the same
 float32 naive loop.
 
-    PYTHONPATH=scripts .venv/bin/python tests/benchmarks/bench_training.py --threads 1
+How far from the hardware: each row also gives the achieved GFLOP/s of forward + backward
+(the convolution and matrix FLOPs of one batch counted by ``torch.utils.flop_counter``) as a
+fraction of this CPU's peak, measured in the same run as the rate of a large float32
+``torch.matmul`` (and a bfloat16 one where the CPU has native bf16). ``--variants`` times the
+other ways to run the same loop on cnn-25 and promoter_cnn: oneDNN off, and
+``torch.compile`` (``--compile``; minutes of compilation on 2 cores). Conv1d models take 3-D
+tensors, so channels-last (a 4-D memory format) does not apply.
+
+    PYTHONPATH=scripts .venv/bin/python tests/benchmarks/bench_training.py --threads 2
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import time
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
+from torch.utils.flop_counter import FlopCounterMode
 
 from motifnet.data.encoded import EncodedSplit
 from motifnet.models import build_model
@@ -104,12 +113,52 @@ def random_split(n: int, seed: int) -> EncodedSplit:
 
 
 def motifnet_rate(name: str, params: dict, train: EncodedSplit, val: EncodedSplit,
-                  cfg: dict) -> float:
-    """Sequences/s of ``Trainer.train_epoch`` for a fresh model (best of the timed epochs)."""
+                  cfg: dict, prepare=None) -> float:
+    """Sequences/s of ``Trainer.train_epoch`` for a fresh model (best of the timed epochs);
+    ``prepare`` may wrap the model first (e.g. ``torch.compile``)."""
     torch.manual_seed(0)
     model = build_model(name, OUTPUTS, LENGTH, params)
     trainer = Trainer(model, train, val, "multilabel", cfg, torch.device("cpu"))
+    if prepare is not None:
+        trainer.model = prepare(trainer.model)
     return len(train.x) / min(timed(trainer.train_epoch) for _ in range(1 + REPEATS))
+
+
+def flops_per_sequence(name: str, params: dict, batch: int = 16) -> float:
+    """FLOPs of forward + backward per sequence, counted on one batch."""
+    model = build_model(name, OUTPUTS, LENGTH, params)
+    x = torch.rand(batch, 4, LENGTH)
+    with FlopCounterMode(display=False) as counter:
+        model(x).sum().backward()
+    return counter.get_total_flops() / batch
+
+
+def matmul_peak(dtype: torch.dtype, size: int = 2048, repeats: int = 5) -> float:
+    """GFLOP/s of a large square matmul on this CPU with the current threads (best of 3)."""
+    a, b = torch.rand(size, size).to(dtype), torch.rand(size, size).to(dtype)
+    a @ b
+
+    def run() -> None:
+        for _ in range(repeats):
+            a @ b
+
+    return 2 * size**3 * repeats / min(timed(run) for _ in range(3)) / 1e9
+
+
+def variants(train: EncodedSplit, val: EncodedSplit, cfg: dict, compile_too: bool) -> None:
+    """Sequences/s of the same loop run other ways, on the two CNNs users train most."""
+    print("\nother ways to run the loop (sequences/s, float32)")
+    for label in ("koo_cnn (cnn-25)", "promoter_cnn"):
+        name, params = ARCHITECTURES[label]
+        rates = {"eager (oneDNN)": motifnet_rate(name, params, train, val, cfg)}
+        with torch.backends.mkldnn.flags(enabled=False):
+            rates["oneDNN off"] = motifnet_rate(name, params, train, val, cfg)
+        if compile_too:
+            start = time.perf_counter()
+            rate = motifnet_rate(name, params, train, val, cfg, torch.compile)
+            rates[f"torch.compile ({time.perf_counter() - start:.0f} s with compiling)"] = rate
+        print(f"{label:<20} " + ", ".join(f"{key} {rate:,.0f}" for key, rate in rates.items()),
+              flush=True)
 
 
 def main() -> None:
@@ -117,6 +166,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--n", type=int, default=1000, help="training sequences per epoch")
     parser.add_argument("--only", nargs="*", help="architecture labels to run")
+    parser.add_argument("--variants", action="store_true", help="time oneDNN off (and compile)")
+    parser.add_argument("--compile", action="store_true", help="with --variants: torch.compile")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     full, val = random_split(args.n, 0), random_split(10, 1)
@@ -128,9 +179,14 @@ def main() -> None:
     ours, naive = batching_rate(full.x, full.y)
     print(f"batching alone (no model): motifnet {ours:,.0f} seq/s, naive {naive:,.0f} seq/s, "
           f"{ours / naive:.0f}x")
-    bf16_header = f" {'bf16 seq/s':>11} {'speed-up':>9}" if bf16 else ""
+    peak = matmul_peak(torch.float32)
+    peak_bf16 = matmul_peak(torch.bfloat16) if bf16 else None
+    print(f"CPU peak (2048^3 matmul, {args.threads} thread(s)): float32 {peak:,.0f} GFLOP/s"
+          + (f", bfloat16 {peak_bf16:,.0f} GFLOP/s" if bf16 else ""))
+    bf16_header = f" {'bf16 seq/s':>11} {'speed-up':>9} {'of bf16 peak':>13}" if bf16 else ""
     print(f"{'architecture':<20} {'params':>9} {'seqs':>5} {'naive seq/s':>12} "
-          f"{'motifnet seq/s':>15} {'speed-up':>9}{bf16_header}")
+          f"{'motifnet seq/s':>15} {'speed-up':>9} {'MFLOP/seq':>10} {'GFLOP/s':>8} "
+          f"{'of peak':>8}{bf16_header}")
     for label, (name, params) in ARCHITECTURES.items():
         if args.only and label not in args.only:
             continue
@@ -143,12 +199,17 @@ def main() -> None:
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-5)
         naive = n / min(timed(lambda: naive_epoch(model, loader, optimizer))
                         for _ in range(1 + REPEATS))
+        flops = flops_per_sequence(name, params)
         row = (f"{label:<20} {n_params:>9,} {n:>5} {naive:>12,.0f} {ours:>15,.0f} "
-               f"{ours / naive:>8.2f}x")
+               f"{ours / naive:>8.2f}x {flops / 1e6:>10.1f} {flops * ours / 1e9:>8.1f} "
+               f"{flops * ours / 1e9 / peak:>8.0%}")
         if bf16:
             fast = motifnet_rate(name, params, train, val, bf16_cfg)
-            row += f" {fast:>11,.0f} {fast / naive:>8.2f}x"
+            row += (f" {fast:>11,.0f} {fast / naive:>8.2f}x "
+                    f"{flops * fast / 1e9 / peak_bf16:>13.0%}")
         print(row, flush=True)
+    if args.variants:
+        variants(EncodedSplit(full.x, full.y, full.ids), val, cfg, args.compile)
 
 
 if __name__ == "__main__":
