@@ -34,6 +34,8 @@ rule prepare_genome:
         fai="resources/genomes/{genome}/genome.fa.fai",
     log:
         "logs/prepare_genome/{genome}.log",
+    benchmark:
+        "benchmarks/prepare_genome/{genome}.tsv"
     conda:
         "../../envs/data.yaml"
     params:
@@ -72,6 +74,8 @@ rule fetch_coordinates:
         bed="resources/genomic_benchmarks/{benchmark}/v{version}/coordinates.bed",
     log:
         "logs/fetch_coordinates/{benchmark}_v{version}.log",
+    benchmark:
+        "benchmarks/fetch_coordinates/{benchmark}_v{version}.tsv"
     conda:
         "../../envs/data.yaml"
     params:

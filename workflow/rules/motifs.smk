@@ -5,6 +5,8 @@ rule export_motif_db:
         f"resources/motif_db/{motif_db_name()}.meme",
     log:
         f"logs/export_motif_db/{motif_db_name()}.log",
+    benchmark:
+        f"benchmarks/export_motif_db/{motif_db_name()}.tsv"
     conda:
         "../../envs/motifs.yaml"
     params:
@@ -19,6 +21,8 @@ rule warm_tomtom:
         f"{NUMBA_CACHE}/{lookup(dpath='tomtom/engine', within=config)}.warm",
     log:
         "logs/warm_tomtom.log",
+    benchmark:
+        "benchmarks/warm_tomtom.tsv"
     conda:
         "../../envs/motifs.yaml"
     params:
@@ -107,6 +111,8 @@ rule motif_logos:
         ),
     log:
         "logs/motif_logos/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/motif_logos/{dataset}/{arch}.tsv"
     conda:
         "../../envs/motifs.yaml"
     params:

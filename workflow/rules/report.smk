@@ -29,6 +29,8 @@ rule summarize:
         ),
     log:
         "logs/summarize.log",
+    benchmark:
+        "benchmarks/summarize.tsv"
     conda:
         "../../envs/motifs.yaml"
     params:
