@@ -26,7 +26,8 @@ import time
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, Dataset
+from bench_training import PerSample
+from torch.utils.data import DataLoader
 
 from motifnet.data.encoded import EncodedSplit
 from motifnet.models import build_model
@@ -36,19 +37,6 @@ from motifnet.train.settings import resolve_training
 REPEATS = 3
 PROMOTERS = (27_097, 251, 1)  # sequences, length, outputs (seed 000)
 SYNTHETIC = (17_500, 200, 12)  # the default config's training split
-
-
-class PerSample(Dataset):
-    """The usual per-sample Dataset: one sequence and its labels as float tensors."""
-
-    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
-        self.x, self.y = x, y
-
-    def __len__(self) -> int:
-        return len(self.x)
-
-    def __getitem__(self, i: int):
-        return torch.from_numpy(self.x[i]).float(), torch.from_numpy(self.y[i]).float()
 
 
 def random_split(n: int, length: int, outputs: int, seed: int) -> EncodedSplit:
