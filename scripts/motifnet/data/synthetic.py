@@ -5,7 +5,8 @@ base by base from its position probability matrix, forward or reverse complement
 at least one random base between motifs and from the sequence ends. The output looks the way
 real data arrives: a genome FASTA (regions laid on chromosomes with random spacers, some on the
 minus strand), a BED of regions with one 0/1 label column per TF, and a BED of every embedded
-motif instance as ground truth.
+motif instance as ground truth. The instances of one TF also make a narrowPeak
+(:func:`motif_peaks`), so that peaks datasets can be built and checked on the same genome.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from ..io import atomic_write
+from .extract import read_chrom_sizes
 from .genome import index_fasta
+from .peaks import write_narrowpeak
 
 log = logging.getLogger(__name__)
 
@@ -175,3 +179,30 @@ def generate_dataset(spec: dict, fasta: str | os.PathLike, regions: str | os.Pat
     index_fasta(fasta)
     log.info("%d sequences, %d motif instances; positives per TF: %s", len(sequences),
              len(instances), dict(zip([m.name for m in pool], labels.sum(0).tolist())))
+
+
+def motif_peaks(motifs_bed: str | os.PathLike, fai: str | os.PathLike, tf: str,
+                width: int) -> pd.DataFrame:
+    """Peaks of ``width`` centred on each instance of ``tf`` in a generated ``motifs.bed``
+    (clipped to the chromosome), summit at the motif centre, sorted by position."""
+    motifs = pd.read_csv(motifs_bed, sep="\t", comment="#", header=None, usecols=[0, 1, 2, 3],
+                         names=["chrom", "start", "end", "tf"], dtype={"chrom": str, "tf": str})
+    own = motifs[motifs["tf"] == tf].sort_values(["chrom", "start"]).reset_index(drop=True)
+    if own.empty:
+        raise InputError(f"no motif instance of '{tf}'", path=motifs_bed,
+                         hint=f"TFs of this dataset: {', '.join(sorted(set(motifs['tf'])))}")
+    sizes = own["chrom"].map(read_chrom_sizes(fai))
+    summit = (own["start"] + own["end"]) // 2
+    start = (summit - width // 2).clip(lower=0)
+    return pd.DataFrame({
+        "chrom": own["chrom"], "start": start,
+        "end": (summit - width // 2 + width).clip(upper=sizes), "summit": summit,
+        "name": [f"{tf}_{i + 1}" for i in range(len(own))], "score": 1000, "signal": 1.0})
+
+
+def write_motif_peaks(motifs_bed: str | os.PathLike, fai: str | os.PathLike, tf: str,
+                      width: int, path: str | os.PathLike) -> None:
+    """Write :func:`motif_peaks` as a narrowPeak."""
+    peaks = motif_peaks(motifs_bed, fai, tf, width)
+    write_narrowpeak(path, peaks)
+    log.info("%s: %d peaks of %d bp centred on its motif instances", tf, len(peaks), width)
