@@ -16,6 +16,7 @@ import os
 
 import numpy as np
 import pandas as pd
+import pybedtools
 
 from .negatives import bedtool
 
@@ -35,8 +36,6 @@ def make_bins(fai: str | os.PathLike, peaks: pd.DataFrame, *, bin_size: int, reg
               flank: int, blacklist: pd.DataFrame | None):
     """The bins (a BedTool) of the genome or of the merged peaks +/- ``flank``, full-size and
     outside the blacklist; and how many were left out."""
-    import pybedtools
-
     if region == "genome":
         bins = pybedtools.BedTool().window_maker(g=str(fai), w=bin_size)
     else:
@@ -73,8 +72,6 @@ def binned_windows(fai: str | os.PathLike, sizes: dict[str, int], peaks: pd.Data
                    seed: int) -> tuple[pd.DataFrame, np.ndarray, dict]:
     """Windows of ``length`` centred on the kept bins (``id chrom start end strand`` plus
     ``bin_start``/``bin_end``), their labels, and counts for the record."""
-    import pybedtools
-
     bins, left_out = make_bins(fai, peaks, bin_size=bin_size, region=region, flank=flank,
                                blacklist=blacklist)
     frame, y = label_bins(bins, peaks, classes)

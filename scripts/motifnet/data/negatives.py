@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pybedtools
 
 from ..errors import InputError
 from .gc import fraction, gc_counts
@@ -51,8 +52,6 @@ class Drawn:
 
 def bedtool(frame: pd.DataFrame):
     """A pybedtools BedTool of a frame's ``chrom, start, end`` (starts below 0 set to 0)."""
-    import pybedtools
-
     return pybedtools.BedTool.from_dataframe(
         frame[["chrom", "start", "end"]].assign(start=frame["start"].clip(lower=0)))
 
@@ -61,8 +60,6 @@ def allowed_regions(fai: str | os.PathLike, excluded: pd.DataFrame, flank: int,
                     blacklist: pd.DataFrame | None) -> pd.DataFrame:
     """The genome minus ``excluded`` widened by ``flank`` either side and minus the blacklist:
     merged ``chrom, start, end`` regions, in the genome's order."""
-    import pybedtools
-
     parts = [bedtool(excluded).slop(g=str(fai), b=flank)]
     if blacklist is not None and len(blacklist):
         parts.append(bedtool(blacklist))
@@ -334,7 +331,5 @@ def flank_windows(positives: pd.DataFrame, peaks: pd.DataFrame, blacklist: pd.Da
     log.info("flank negatives: %d windows %d bp either side of %d summits; %d off a "
              "chromosome end, %d overlapping a peak or the blacklist left out", len(free),
              distance, len(positives), record["off_chromosome"], record["overlapping"])
-    import pybedtools
-
     pybedtools.cleanup()
     return Drawn(free.sort_values(["chrom", "start"]).reset_index(drop=True), record)

@@ -118,11 +118,20 @@ def generate(pool: list[PoolMotif], n_sequences: int, length: int, min_motifs: i
     return sequences, labels, instances
 
 
+def _write_record(out, name: str, sequence: bytes) -> None:
+    out.write(f">{name}\n")
+    text = sequence.decode()
+    for i in range(0, len(text), 60):
+        out.write(text[i:i + 60] + "\n")
+
+
 def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.ndarray,
                   instances: list[Instance], fasta: str | os.PathLike, regions: str | os.PathLike,
                   motifs_bed: str | os.PathLike, per_chromosome: int, spacer: int,
-                  seed: int) -> None:
-    """Lay the regions on chromosomes and write genome FASTA, region BED and motif BED."""
+                  seed: int, background: int = 0) -> None:
+    """Lay the regions on chromosomes and write genome FASTA, region BED and motif BED;
+    ``background`` more chromosomes (``chrB1``, ...) of uniform random bases, as long as a full
+    chromosome of regions, hold no motif."""
     rng = np.random.default_rng(seed + 1)
     length = len(sequences[0])
     region_strand = np.where(rng.random(len(sequences)) < 0.5, "+", "-")
@@ -139,10 +148,10 @@ def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.nd
                 parts += [seq, BASES[rng.integers(0, 4, size=spacer)].tobytes()]
                 coords.append((chrom, position))
                 position += length + spacer
-            genome = b"".join(parts).decode()
-            out.write(f">{chrom}\n")
-            for i in range(0, len(genome), 60):
-                out.write(genome[i:i + 60] + "\n")
+            _write_record(out, chrom, b"".join(parts))
+        size = per_chromosome * (length + spacer) + spacer
+        for k in range(background):
+            _write_record(out, f"chrB{k + 1}", BASES[rng.integers(0, 4, size=size)].tobytes())
     names = [m.name for m in pool]
     with atomic_write(regions) as out:
         out.write("#chrom\tstart\tend\tname\tscore\tstrand\t" + "\t".join(names) + "\n")
@@ -175,7 +184,8 @@ def generate_dataset(spec: dict, fasta: str | os.PathLike, regions: str | os.Pat
     sequences, labels, instances = generate(pool, spec["n_sequences"], spec["length"],
                                             spec["min_motifs"], spec["max_motifs"], spec["seed"])
     write_synthetic(pool, sequences, labels, instances, fasta, regions, motifs_bed,
-                    spec["sequences_per_chromosome"], spec["spacer"], spec["seed"])
+                    spec["sequences_per_chromosome"], spec["spacer"], spec["seed"],
+                    spec["background_chromosomes"])
     index_fasta(fasta)
     log.info("%d sequences, %d motif instances; positives per TF: %s", len(sequences),
              len(instances), dict(zip([m.name for m in pool], labels.sum(0).tolist())))
