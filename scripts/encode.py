@@ -8,7 +8,7 @@ def main(smk):
     encode_dataset(smk.input.sequences, smk.output.splits, smk.output.encoding,
                    dataset=smk.wildcards.dataset, task=smk.params.task,
                    split=dict(smk.params.split), dtype=smk.params.dtype,
-                   sources=dict(smk.params.sources))
+                   sources=dict(smk.params.sources), notes=smk.input.notes)
 
 
 run(main, snakemake)  # noqa: F821

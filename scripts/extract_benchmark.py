@@ -6,7 +6,7 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    write_tables(smk.output.sequences, smk.output.dropped, *extract_benchmark(
+    write_tables(smk.output.sequences, smk.output.dropped, smk.output.notes, *extract_benchmark(
         dict(smk.params.intervals), smk.params.genome, dict(smk.params.class_genomes),
         dict(smk.params.genome_files), **smk.params.extraction))
 

@@ -6,7 +6,7 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    write_tables(smk.output.sequences, smk.output.dropped, *extract_intervals(
+    write_tables(smk.output.sequences, smk.output.dropped, smk.output.notes, *extract_intervals(
         dict(smk.params.intervals), smk.input.fasta, smk.input.fai, **smk.params.extraction))
 
 

@@ -6,7 +6,7 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    write_tables(smk.output.sequences, smk.output.dropped, *import_sequences(
+    write_tables(smk.output.sequences, smk.output.dropped, smk.output.notes, *import_sequences(
         dict(smk.params.spec), **smk.params.extraction,
         need_split=smk.params.split_method == "predefined"))
 

@@ -48,4 +48,6 @@ class Tiny(nn.Module):
 
 
 def settings(**given) -> dict:
-    return resolve_training({"epochs": 6, "batch_size": 32, "lr": 1e-2, "seed": 0}, given)
+    base = {"epochs": 6, "batch_size": 32, "lr": 1e-2, "seed": 0, "rc_augment": False,
+            "patience": 5}  # the motif is planted on one strand
+    return resolve_training(base, given)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
 
-from motifnet.config import gpu_slot_advice, motif_layers
-from motifnet.data.kinds import dataset_kind
+from motifnet.config import check_config, gpu_slot_advice, motif_layers
+from motifnet.data.kinds import dataset_kind, peaks_settings
 from motifnet.errors import InputError
 
 from conftest import REPO
 
 PARSE_TIME = ("motifnet.config", "motifnet.data.kinds", "motifnet.data.download",
-              "motifnet.train.settings", "motifnet.motifs.engines", "motifnet.params")
+              "motifnet.data.label_values", "motifnet.train.settings",
+              "motifnet.motifs.engines", "motifnet.params")
 
 
 def config(model: str, **arch) -> dict:
@@ -62,3 +64,66 @@ def test_gpu_slot_advice_names_the_flag_that_fills_the_slots():
     assert "--resources gpu=6" in gpu_slot_advice(2, gpus)
     assert "wait inside" in gpu_slot_advice(8, gpus)
     assert gpu_slot_advice(2, {**gpus, "cpu_only": True}) is None
+
+
+def checked(datasets: dict) -> None:
+    """Validate a config as the Snakefile does (schema with defaults, then check_config)."""
+    from snakemake.utils import validate
+
+    cfg = {"genomes": {"g": {"path": "g.fa"}}, "datasets": datasets}
+    validate(cfg, schema=str(REPO / "workflow/schemas/config.schema.yaml"), set_default=True)
+    check_config(cfg)
+
+
+def peaks_dataset(task="binary", **peaks):
+    return {"genome": "g", "task": task, "length": 200,
+            "peaks": {"files": {"CTCF": "ctcf.narrowPeak"}, **peaks}}
+
+
+def test_peaks_blocks_are_checked_against_their_task():
+    checked({"p": peaks_dataset()})
+    checked({"p": peaks_dataset("multilabel", files={"A": "a.bed", "B": "b.bed"})})
+    for dataset, message, key in [
+        (peaks_dataset(negatives={"kind": "none"}), "negatives: none leaves a binary task "
+         "with one class only", "datasets.p.peaks.negatives.kind"),
+        (peaks_dataset(files={"A": "a.bed", "B": "b.bed"}), "a binary task takes one peak "
+         "file, given 2", "datasets.p.peaks.files"),
+        (peaks_dataset("multilabel", negatives={"kind": "gc_matched"}), "negatives "
+         "gc_matched are for a binary task", "datasets.p.peaks.negatives.kind"),
+        (peaks_dataset("multiclass"), "binary (one peak file) or multilabel",
+         "datasets.p.task"),
+        (peaks_dataset(negatives={"kind": "dinucleotide_shuffle", "ratio": 1.5}),
+         "whole numbers", "datasets.p.peaks.negatives.ratio"),
+        ({**peaks_dataset(), "split": {"method": "predefined"}}, "peaks have no split column",
+         "datasets.p.split"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(message)) as error:
+            checked({"p": dataset})
+        assert key in str(error.value)
+
+
+def test_negatives_default_by_task():
+    assert peaks_settings({"files": {}}, "binary")["negatives"]["kind"] == "gc_matched"
+    assert peaks_settings({"files": {}}, "multilabel")["negatives"]["kind"] == "none"
+    given = {"files": {}, "negatives": {"kind": "flank"}}
+    assert peaks_settings(given, "binary")["negatives"]["kind"] == "flank"
+
+
+def test_named_labels_without_positive_class_stop_when_the_config_is_read(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.bed").write_text("chr1\t0\t10\ta\t0\t+\tbound\nchr1\t20\t30\tb\t0\t+\tfree\n")
+    (tmp_path / "s.fa").write_text(">a yes\nACGT\n>b no\nACGT\n")
+    (tmp_path / "n.bed").write_text("chr1\t0\t10\ta\t0\t+\t1\nchr1\t20\t30\tb\t0\t+\t0\n")
+    bed = {"genome": "g", "task": "binary", "length": 10,
+           "intervals": {"bed": "r.bed", "label_columns": [7]}}
+    with pytest.raises(InputError, match=r"class names \(bound, free\) and no positive_class") \
+            as error:
+        checked({"d": bed})
+    assert "datasets.d.intervals.positive_class" in str(error.value)
+    assert "e.g. bound" in str(error.value)
+    checked({"d": {**bed, "intervals": {**bed["intervals"], "positive_class": "bound"}}})
+    checked({"d": {**bed, "intervals": {"bed": "n.bed", "label_columns": [7]}}})  # 0/1
+    fasta = {"task": "binary", "length": 8, "sequences": {"fasta": "s.fa"}}
+    with pytest.raises(InputError, match="datasets.d.sequences.positive_class"):
+        checked({"d": fasta})

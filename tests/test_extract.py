@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from pyfaidx import Fasta
 
-from motifnet.data.extract import extract, read_chrom_sizes, resize
+from motifnet.data.extract import chr_hint, extract, length_notes, read_chrom_sizes, resize
 from motifnet.errors import InputError
 
 COMPLEMENT = str.maketrans("ACGTacgtNn", "TGCAtgcaNn")
@@ -65,3 +65,22 @@ def test_chr_prefix_hint(ecoli_fasta):
     frame = intervals([("chr" + chrom, 100, 200, "+")])
     with pytest.raises(InputError, match="'chr' prefix"):
         extract(ecoli_fasta, f"{ecoli_fasta}.fai", frame, 100, "center", 0.0, "x.bed")
+
+
+def test_case_differences_in_chromosome_names_get_a_hint():
+    sizes = {"chr1": 100, "chr2": 100}
+    assert "differ in case: the intervals say 'Chr1', the genome 'chr1'" in chr_hint(
+        ["Chr1"], sizes)
+    assert "the genome 'chr2'" in chr_hint(["CHR2"], sizes)
+    assert "'chr' prefix" in chr_hint(["1"], sizes)
+    assert "same assembly" in chr_hint(["scaffold9"], sizes)
+
+
+def test_intervals_shorter_than_the_length_are_said(caplog):
+    frame = intervals([("c", 0, 50, "+"), ("c", 100, 400, "+"), ("c", 500, 560, "+")])
+    notes = length_notes(frame, 200, "center")["short_intervals"]
+    assert notes == {"intervals": 3, "shorter_than_length": 2, "length": 200, "longest": 300,
+                     "median": 60.0, "resize": "center"}
+    assert "2 of 3 intervals are shorter than length 200" in caplog.text
+    assert "read the genome around them" in caplog.text
+    assert length_notes(frame, 50, "center") == {}

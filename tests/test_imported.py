@@ -76,10 +76,11 @@ def test_fit_length_cuts_centre_and_pads():
 def test_crop_drops_short_sequences_up_to_the_allowed_fraction(tmp_path):
     path = write(tmp_path / "s.fa", "".join(f">s{i} {i % 2}\n{'ACGT' * (3 if i else 1)}\n"
                                             for i in range(10)))
-    table, dropped = import_sequences({"fasta": path}, "binary", 8, "crop", 0.2)
+    table, dropped, notes = import_sequences({"fasta": path}, "binary", 8, "crop", 0.2)
     assert len(table) == 9 and dropped["id"].tolist() == ["s0"]
     assert list(table.columns) == COLUMNS + ["y:label"]
     assert set(table["sequence"].str.len()) == {8}
+    assert notes["short_intervals"]["shorter_than_length"] == 1
     with pytest.raises(InputError, match="1 of 10 sequences are shorter than 8") as error:
         import_sequences({"fasta": path}, "binary", 8, "crop", 0.05)
     assert "'s0' (4 nt)" in str(error.value)

@@ -82,19 +82,37 @@ def test_duplicated_names(tmp_path):
         load_intervals({"bed": path, "label_columns": [7]}, "binary")
 
 
-def test_class_files_binary_multiclass_and_multilabel(tmp_path):
+def test_class_files_binary_multiclass_and_multilabel(tmp_path, caplog):
     a = write(tmp_path / "a.bed", "c\t0\t5\nc\t10\t15\n")
     b = write(tmp_path / "b.bed", "c\t20\t25\nc\t10\t15\n")
+    # c:10-15 is in both files: positive and negative at once
     binary = load_intervals({"classes": {"a": a, "b": b}}, "binary")
-    assert binary.classes == ["a"] and binary.y[:, 0].tolist() == [1, 1, 0, 0]
+    assert binary.classes == ["a"] and binary.y[:, 0].tolist() == [1, 1, 0]
+    assert binary.dropped["source"].tolist() == [f"{b}:2"]
+    assert "the positive class wins" in binary.dropped["reason"].iloc[0]
+    assert "1 region(s) are listed in several class files; dropped 1" in caplog.text
+    flipped = load_intervals({"classes": {"a": a, "b": b}, "positive_class": "b"}, "binary")
+    assert flipped.y[:, 0].tolist() == [0, 1, 1] and flipped.frame["start"].tolist() == [0, 20, 10]
     multiclass = load_intervals({"classes": {"a": a, "b": b}}, "multiclass")
-    assert multiclass.y.tolist() == [[1, 0], [1, 0], [0, 1], [0, 1]]
+    assert multiclass.y.tolist() == [[1, 0], [0, 1]] and len(multiclass.dropped) == 2
     multilabel = load_intervals({"classes": {"a": a, "b": b}}, "multilabel")
     assert multilabel.y.tolist() == [[1, 0], [1, 1], [0, 1]]
+
+
+def test_unnamed_label_columns(tmp_path):
+    path = write(tmp_path / "enhancers.bed.gz", "")
+    with gzip.open(path, "wt") as handle:
+        handle.write("c\t0\t5\t.\t0\t+\t1\t0\nc\t5\t9\t.\t0\t+\t0\t1\n")
+    binary = load_intervals({"bed": path, "label_columns": [7]}, "binary")
+    assert binary.classes == ["enhancers"]  # named after the file, not "label_7"
+    with pytest.raises(InputError, match=r"label column\(s\) \[7, 8\] have no name") as error:
+        load_intervals({"bed": path, "label_columns": [7, 8]}, "multilabel")
+    assert "intervals.label_names" in str(error.value)
 
 
 def test_multilabel_values_must_be_binary(tmp_path):
     path = write(tmp_path / "x.bed", "c\t0\t5\t.\t0\t+\t1\t0\nc\t5\t9\t.\t0\t+\t2\t1\n")
     with pytest.raises(InputError, match="not 0 or 1") as error:
-        load_intervals({"bed": path, "label_columns": [7, 8]}, "multilabel")
+        load_intervals({"bed": path, "label_columns": [7, 8], "label_names": ["A", "B"]},
+                       "multilabel")
     assert "line 2" in str(error.value)

@@ -88,3 +88,26 @@ def test_bad_release_and_id():
         synthetic.jaspar_pool(KOO, "JASPAR1999")
     with pytest.raises(InputError, match="MA9999"):
         synthetic.jaspar_pool({"X": "MA9999"}, "JASPAR2016")
+
+
+def test_background_chromosomes_and_motif_peaks(generated, tmp_path):
+    pool, seqs, labels, out = generated
+    _, _, instances = synthetic.generate(pool, 400, 200, 1, 5, seed=7)
+    synthetic.write_synthetic(pool, seqs, labels, instances, tmp_path / "g.fa",
+                              tmp_path / "r.bed", tmp_path / "m.bed", per_chromosome=150,
+                              spacer=30, seed=7, background=2)
+    index_fasta(tmp_path / "g.fa")
+    with_background = Fasta(str(tmp_path / "g.fa"))
+    same = Fasta(str(out / "g.fa"))
+    assert list(with_background.keys()) == [*same.keys(), "chrB1", "chrB2"]
+    assert str(with_background["chr2"]) == str(same["chr2"])  # regions untouched
+    assert len(with_background["chrB1"]) == 150 * 230 + 30
+    assert (tmp_path / "m.bed").read_text() == (out / "m.bed").read_text()
+    peaks = synthetic.motif_peaks(out / "m.bed", out / "g.fa.fai", "SP1", 100)
+    motifs = read(out / "m.bed")
+    sp1 = motifs[motifs["name"] == "SP1"]
+    assert len(peaks) == len(sp1)
+    assert sorted(peaks["summit"]) == sorted((sp1["start"] + sp1["end"]) // 2)
+    assert ((peaks["end"] - peaks["start"]) <= 100).all()
+    with pytest.raises(InputError, match="no motif instance of 'CTCF'"):
+        synthetic.motif_peaks(out / "m.bed", out / "g.fa.fai", "CTCF", 100)

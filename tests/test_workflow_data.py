@@ -68,7 +68,15 @@ def test_end_to_end_encoded_tensors(two_datasets):
     workdir, datasets, genomes = two_datasets
     run_snakemake(workdir, "--configfile", write_config(workdir, datasets, genomes))
     encoding = json.loads((workdir / "results/ecoli/data/encoding.json").read_text())
-    assert encoding["classes"] == ["label_7"] and encoding["length"] == 100
+    # an unnamed 0/1 label column is named after its file
+    assert encoding["classes"] == ["regions"] and encoding["length"] == 100
+    assert encoding["split"] == {"method": "random", "fractions": {"train": 0.7, "val": 0.1,
+                                                                   "test": 0.2}, "seed": 2}
+    gc = encoding["gc_content"]["test"]
+    assert sum(gc["positive"]) + sum(gc["negative"]) == encoding["counts"]["test"]["n"]
+    assert 0 <= gc["ks_statistic"] <= 1
+    # the 20-bp interval at the chromosome end is shorter than length: said, then dropped
+    assert encoding["extraction"]["short_intervals"]["shorter_than_length"] == 1
     total = sum(encoding["counts"][s]["n"] for s in ["train", "val", "test"])
     assert total == 300  # the interval off the chromosome end was dropped
     dropped = (workdir / "results/ecoli/data/dropped.tsv").read_text()

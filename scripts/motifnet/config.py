@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .data.kinds import dataset_kind, has_genome
+from .data.kinds import dataset_kind, has_genome, peaks_settings
+from .data.label_values import named_labels
 from .errors import InputError
 from .motifs.engines import check_distance
 
@@ -42,7 +43,7 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
                          hint="list the held-out test chromosomes")
     has_split = "split_column" in spec.get("intervals", {}) or kind in (
         "genomic_benchmark", "sequences")
-    if split["method"] == "predefined" and not has_split:
+    if split["method"] == "predefined" and not has_split and kind != "peaks":
         raise InputError("method predefined needs intervals.split_column", key=f"{key}.split",
                          hint="name the BED column that holds train/val/test")
     intervals = spec.get("intervals", {})
@@ -55,12 +56,65 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
         raise InputError("a binary task takes one label column",
                          key=f"{key}.sequences.label_columns",
                          hint="use task: multilabel for several label columns")
+    _check_positive_class(key, spec)
+    if kind == "peaks":
+        _check_peaks(key, spec)
+
+
+def _check_positive_class(key: str, spec: dict) -> None:
+    """A binary task on a label column of class names needs ``positive_class``: refuse it now
+    rather than in the job."""
+    kind = dataset_kind(spec)
+    block = spec.get(kind, {})
+    if spec["task"] != "binary" or kind not in ("intervals", "sequences") or (
+            "positive_class" in block):
+        return
+    names = named_labels(block, kind)
+    if names:
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        raise InputError(
+            f"the labels are class names ({shown}) and no positive_class says which one is "
+            "labelled 1", key=f"{key}.{kind}.positive_class",
+            hint=f"set {kind}.positive_class to one of them (e.g. {names[0]}), or label the "
+            "rows 0/1")
+
+
+def _check_peaks(key: str, spec: dict) -> None:
+    """A peaks block fits its task: binary takes one peak file and negatives, multilabel one
+    file per TF and its all-zero rows from the bins."""
+    peaks = peaks_settings(spec["peaks"], spec["task"])
+    kind = peaks["negatives"]["kind"]
+    if spec["task"] == "multiclass":
+        raise InputError("a peaks dataset is binary (one peak file) or multilabel (one per TF)",
+                         key=f"{key}.task", hint="use task: binary or multilabel")
+    if spec["task"] == "binary":
+        if len(peaks["files"]) != 1:
+            raise InputError(f"a binary task takes one peak file, given {len(peaks['files'])}",
+                             key=f"{key}.peaks.files",
+                             hint="use task: multilabel for several TFs (binned, as DeepSEA)")
+        if kind == "none":
+            raise InputError("negatives: none leaves a binary task with one class only",
+                             key=f"{key}.peaks.negatives.kind",
+                             hint="use gc_matched, dinucleotide_shuffle or flank")
+        if kind == "dinucleotide_shuffle" and float(peaks["negatives"]["ratio"]) % 1:
+            raise InputError("dinucleotide shuffles come in whole numbers per positive",
+                             key=f"{key}.peaks.negatives.ratio", hint="use 1, 2, 3, ...")
+    elif kind != "none":
+        raise InputError(f"negatives {kind} are for a binary task; a multi-label dataset "
+                         "takes its all-zero rows from the bins",
+                         key=f"{key}.peaks.negatives.kind",
+                         hint="drop negatives, and set bins.zero_bins for all-zero bins")
+    if spec["split"]["method"] == "predefined":
+        raise InputError("peaks have no split column", key=f"{key}.split",
+                         hint="use split.method chromosomes (held-out chromosomes) or random")
 
 
 def _n_outputs(spec: dict) -> int:
     """Outputs of a model on this dataset, where known before the data is read."""
     if dataset_kind(spec) == "synthetic":
         return len(spec["synthetic"]["motifs"])
+    if dataset_kind(spec) == "peaks" and spec["task"] == "multilabel":
+        return len(spec["peaks"]["files"])
     return 1 if spec["task"] == "binary" else 2
 
 

@@ -15,7 +15,13 @@ if workflow.current_basedir.is_local:
 from motifnet import __version__
 from motifnet.config import check_config, gpu_slot_advice, motif_layers
 from motifnet.data.download import file_name
-from motifnet.data.kinds import dataset_kind, interval_files, sequence_file
+from motifnet.data.kinds import (
+    dataset_kind,
+    interval_files,
+    peak_files,
+    peaks_settings,
+    sequence_file,
+)
 from motifnet.train.settings import learning_settings, resolve_training
 
 # `--config offline=true` arrives as a string; Snakemake only converts True/False.
@@ -58,7 +64,7 @@ wildcard_constraints:
 
 
 def kind(name):
-    """synthetic, genomic_benchmark, sequences or intervals (motifnet.data.kinds)."""
+    """synthetic, genomic_benchmark, sequences, intervals or peaks (motifnet.data.kinds)."""
     return dataset_kind(config["datasets"][name])
 
 
@@ -118,7 +124,15 @@ def source_files(wildcards):
     """The files a dataset's sequences are read from."""
     if kind(wildcards.dataset) == "sequences":
         return [sequence_file(config["datasets"][wildcards.dataset]["sequences"])]
+    if kind(wildcards.dataset) == "peaks":
+        return peak_files(config["datasets"][wildcards.dataset]["peaks"])
     return interval_files(interval_spec(wildcards))
+
+
+def peak_settings(wildcards):
+    """A peaks dataset's peaks block, its negatives' kind resolved for its task."""
+    spec = config["datasets"][wildcards.dataset]
+    return peaks_settings(spec["peaks"], spec["task"])
 
 
 def data_sources(wildcards):
@@ -245,10 +259,14 @@ def layers_of(wildcards):
 
 
 def ground_truth(wildcards):
-    """TF -> JASPAR base id of the motifs embedded in a synthetic dataset, else empty."""
-    if kind(wildcards.dataset) != "synthetic":
-        return {}
-    return config["datasets"][wildcards.dataset]["synthetic"]["motifs"]
+    """TF -> JASPAR base id of the motifs embedded in a synthetic dataset, or those a peaks
+    dataset's TFs are known to bind (peaks.motifs), else empty."""
+    spec = config["datasets"][wildcards.dataset]
+    if kind(wildcards.dataset) == "synthetic":
+        return spec["synthetic"]["motifs"]
+    if kind(wildcards.dataset) == "peaks":
+        return spec["peaks"].get("motifs", {})
+    return {}
 
 
 def motif_runs():

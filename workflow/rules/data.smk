@@ -1,6 +1,7 @@
 # Sequences from every kind of dataset into the sequence table (results/<dataset>/data/
-# sequences.tsv.gz): Koo & Eddy's synthetic data, labelled intervals on a genome, Genomic
-# Benchmarks by name, users' own sequences; then the table into encoded splits.
+# sequences.tsv.gz, with dropped.tsv and extraction.json): Koo & Eddy's synthetic data,
+# labelled intervals on a genome, Genomic Benchmarks by name, users' own sequences, peak
+# files; then the table into encoded splits.
 
 
 wildcard_constraints:
@@ -54,6 +55,7 @@ rule extract_sequences:
     output:
         sequences="results/{dataset}/data/sequences.tsv.gz",
         dropped="results/{dataset}/data/dropped.tsv",
+        notes="results/{dataset}/data/extraction.json",
     log:
         "logs/extract_sequences/{dataset}.log",
     benchmark:
@@ -93,6 +95,7 @@ rule extract_benchmark:
     output:
         sequences="results/{dataset}/data/sequences.tsv.gz",
         dropped="results/{dataset}/data/dropped.tsv",
+        notes="results/{dataset}/data/extraction.json",
     log:
         "logs/extract_benchmark/{dataset}.log",
     benchmark:
@@ -121,6 +124,7 @@ rule import_sequences:
     output:
         sequences="results/{dataset}/data/sequences.tsv.gz",
         dropped="results/{dataset}/data/dropped.tsv",
+        notes="results/{dataset}/data/extraction.json",
     log:
         "logs/import_sequences/{dataset}.log",
     benchmark:
@@ -137,9 +141,54 @@ rule import_sequences:
         "../../scripts/import_sequences.py"
 
 
+rule synthetic_peaks:
+    """A synthetic dataset's motif instances of one TF as a narrowPeak (summits at the motif
+    centres), for peaks datasets on the synthetic genome."""
+    input:
+        motifs="resources/synthetic/{dataset}/motifs.bed",
+        fai="resources/synthetic/{dataset}/genome.fa.fai",
+    output:
+        "resources/synthetic/{dataset}/peaks/{tf}.narrowPeak",
+    log:
+        "logs/synthetic_peaks/{dataset}/{tf}.log",
+    wildcard_constraints:
+        dataset=one_of(datasets_of("synthetic")),
+    conda:
+        "../../envs/data.yaml"
+    params:
+        width=lookup(dpath="datasets/{dataset}/synthetic/peak_width", within=config),
+    script:
+        "../../scripts/synthetic_peaks.py"
+
+
+rule extract_peaks:
+    input:
+        peaks=source_files,
+        fasta=genome_fasta,
+        fai=genome_index,
+    output:
+        sequences="results/{dataset}/data/sequences.tsv.gz",
+        dropped="results/{dataset}/data/dropped.tsv",
+        notes="results/{dataset}/data/extraction.json",
+    log:
+        "logs/extract_peaks/{dataset}.log",
+    benchmark:
+        "benchmarks/extract_peaks/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of(datasets_of("peaks")),
+    conda:
+        "../../envs/data.yaml"
+    params:
+        peaks=peak_settings,
+        extraction=extraction,
+    script:
+        "../../scripts/extract_peaks.py"
+
+
 rule encode:
     input:
         sequences="results/{dataset}/data/sequences.tsv.gz",
+        notes="results/{dataset}/data/extraction.json",
     output:
         splits=expand("results/{{dataset}}/data/{split}.npz", split=SPLITS),
         encoding="results/{dataset}/data/encoding.json",

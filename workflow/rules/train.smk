@@ -42,6 +42,9 @@ rule train:
         "logs/train/{dataset}/{arch}.log",
     benchmark:
         "benchmarks/train/{dataset}/{arch}.tsv"
+    # once more, with twice the memory and time (e.g. after running out of memory); other
+    # rules fail the same way again and are not retried
+    retries: 1
     conda:
         "../../envs/train.yaml"
     threads: lambda wildcards: training_settings(wildcards.arch)["threads"]

@@ -22,9 +22,10 @@ class BedTable:
     labels: pd.DataFrame = field(default_factory=pd.DataFrame)  # one column per label column
     label_names: list[str] = field(default_factory=list)
     split: pd.Series | None = None
+    unnamed: list[int] = field(default_factory=list)  # label columns named neither way
 
 
-def _int_field(value: str, what: str, path: str, line: int) -> int:
+def int_field(value: str, what: str, path: str, line: int) -> int:
     try:
         number = int(value)
     except ValueError:
@@ -47,7 +48,8 @@ def read_bed(
     """Parse a BED file (gzipped or not).
 
     ``label_columns`` and ``split_column`` are 1-based column numbers. Label names come from
-    ``label_names``, else from a ``#`` header line, else ``label_<column>``. Header lines
+    ``label_names``, else from a ``#`` header line, else ``label_<column>`` (those columns are
+    listed in ``unnamed``). Header lines
     (``#``, ``track``, ``browser``) and blank lines are skipped.
     """
     path = str(path)
@@ -76,8 +78,8 @@ def read_bed(
                         hint="BED needs chrom, start, end (tab-separated) and the label "
                         "columns the config names",
                     )
-                start = _int_field(cols[1], "start", path, number)
-                end = _int_field(cols[2], "end", path, number)
+                start = int_field(cols[1], "start", path, number)
+                end = int_field(cols[2], "end", path, number)
                 if start >= end:
                     raise InputError(f"start {start} is not below end {end}", path=path,
                                      line=number, hint="fix or remove the interval")
@@ -106,7 +108,9 @@ def read_bed(
     if len(names) != len(label_columns):
         raise InputError(f"{len(names)} label names for {len(label_columns)} label columns",
                          key="intervals.label_names", hint="give one name per label column")
-    table = BedTable(path=path, frame=frame, label_names=list(names))
+    unnamed = [] if label_names else [
+        c for c in label_columns if not (header and len(header) >= c)]
+    table = BedTable(path=path, frame=frame, label_names=list(names), unnamed=unnamed)
     table.labels = pd.DataFrame(labels, columns=list(names), dtype=str)
     if split_column:
         table.split = pd.Series(splits, name="split", dtype=str)

@@ -2,7 +2,10 @@
 
 Each split holds ``x`` (N, 4, L; float32 or uint8; channels A, C, G, T), ``y`` (N, K; uint8)
 and ``ids`` (N; str). ``encoding.json`` records the dataset, task, class names, length, dtype,
-counts per class and split, the split settings and the exact source files (with sha256).
+counts per class and split, the split settings that apply, the exact source files (with
+sha256), the notes of the rule that made the sequences (``extraction``), and per split the GC
+content of positives (any label) and negatives (none) with the Kolmogorov-Smirnov statistic
+between them (``gc_content``: a model can tell classes apart by GC alone when it is large).
 This module writes both (:func:`encode_dataset`), reads them, and checks them against each
 other (:func:`load_dataset`).
 """
@@ -21,9 +24,10 @@ import numpy as np
 from ..errors import InputError
 from ..io import atomic_path, write_json
 from .download import sha256sum
+from .gc import HISTOGRAM_EDGES, gc_fraction_onehot, histogram, ks_statistic
 from .onehot import encode
 from .split import SPLITS, assign_splits
-from .table import SequenceTable, read_table
+from .table import SequenceTable, read_notes, read_table
 
 log = logging.getLogger(__name__)
 
@@ -92,19 +96,53 @@ def save_dataset(split_paths: Sequence[str | os.PathLike], encoding_path: str | 
     return encoding
 
 
+SPLIT_KEYS = {  # the split settings each method uses
+    "random": ("method", "fractions", "seed"),
+    "chromosomes": ("method", "test_chromosomes", "val_chromosomes", "val_fraction", "seed"),
+    "predefined": ("method", "val_fraction", "seed"),
+}
+
+
+def split_record(split: dict) -> dict:
+    """The split settings that apply to its method (a held-out chromosome split has no
+    fractions; validation chromosomes replace ``val_fraction`` where given)."""
+    keys = [k for k in SPLIT_KEYS[split["method"]] if k in split]
+    if split.get("val_chromosomes"):
+        keys = [k for k in keys if k not in ("val_fraction", "seed")]
+    return {key: split[key] for key in keys}
+
+
+def gc_record(splits: Mapping[str, EncodedSplit]) -> dict:
+    """Per split, GC-content histograms of positives (any label) and negatives (no label),
+    and the two-sample Kolmogorov-Smirnov statistic between them."""
+    record: dict = {"bin_edges": [round(float(e), 4) for e in HISTOGRAM_EDGES]}
+    for name, split in splits.items():
+        gc = gc_fraction_onehot(split.x)
+        positive = split.y.any(axis=1)
+        ks = ks_statistic(gc[positive], gc[~positive])
+        record[name] = {"positive": histogram(gc[positive]), "negative": histogram(gc[~positive]),
+                        "ks_statistic": ks}
+        if ks is not None:
+            log.info("%s: GC content of positives vs negatives, KS statistic %.3f", name, ks)
+    return record
+
+
 def encode_dataset(sequences: str | os.PathLike, split_paths: Sequence[str | os.PathLike],
                    encoding_path: str | os.PathLike, *, dataset: str, task: str, split: dict,
-                   dtype: str, sources: dict) -> dict:
+                   dtype: str, sources: dict, notes: str | os.PathLike | None = None) -> dict:
     """Encode a sequence table into train/val/test by the dataset's ``split`` settings and
-    write the dataset; ``sources`` names the interval files and genome it came from."""
+    write the dataset; ``sources`` names the interval files and genome it came from, ``notes``
+    the extraction notes beside the table."""
     table = read_table(sequences)
     splits = encode_splits(table, assign_splits(table.frame, split), dtype)
     return save_dataset(split_paths, encoding_path, splits, {
         "dataset": dataset, "task": task, "classes": table.classes, "dtype": dtype,
-        "split": split,
+        "split": split_record(split),
         "sources": {"sequences": file_record(sequences),
                     "intervals": [file_record(p) for p in sources["intervals"]],
                     "genome": sources["genome"]},
+        "extraction": read_notes(notes) if notes else {},
+        "gc_content": gc_record(splits),
     })
 
 

@@ -7,6 +7,7 @@ table (:mod:`.table`).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ from ..errors import InputError
 from .intervals import LabelledIntervals, load_intervals
 from .kinds import interval_files
 from .table import sequence_table
+
+log = logging.getLogger(__name__)
 
 RESIZE_POLICIES = ("center", "pad", "crop")
 
@@ -69,6 +72,26 @@ def resize(frame: pd.DataFrame, length: int, policy: str) -> pd.DataFrame:
     return out
 
 
+def length_notes(frame: pd.DataFrame, length: int, policy: str) -> dict:
+    """Notes on the intervals shorter than ``length``, logged: with ``center`` their windows
+    read genomic flanks (a model may learn the flanks), with ``pad`` they are padded with N,
+    with ``crop`` they are dropped. Empty when none is shorter."""
+    sizes = (frame["end"] - frame["start"]).to_numpy()
+    shorter = int((sizes < length).sum())
+    if not shorter:
+        return {}
+    note = {"intervals": int(len(sizes)), "shorter_than_length": shorter, "length": length,
+            "longest": int(sizes.max()), "median": float(np.median(sizes)), "resize": policy}
+    what = {"center": "their windows read the genome around them",
+            "pad": "they are padded with N", "crop": "they are dropped"}[policy]
+    log.warning("%d of %d intervals are shorter than length %d (median %g, longest %d bp): "
+                "with resize: %s %s%s", shorter, len(sizes), length, note["median"],
+                note["longest"], policy, what,
+                "; set resize: pad, or a length of at most the interval length, to keep to "
+                "the intervals" if policy == "center" else "")
+    return {"short_intervals": note}
+
+
 def _drop_reasons(frame: pd.DataFrame, sizes: dict[str, int], length: int,
                   policy: str) -> pd.Series:
     """Why each interval cannot be extracted ('' when it can)."""
@@ -84,14 +107,22 @@ def _drop_reasons(frame: pd.DataFrame, sizes: dict[str, int], length: int,
     return reasons
 
 
-def _chr_prefix_hint(missing: list[str], sizes: dict[str, int]) -> str:
-    """Suggest the usual naming fix when chromosome names differ only by 'chr'."""
+def chr_hint(missing: list[str], sizes: dict[str, int]) -> str:
+    """Suggest the usual naming fix when chromosome names differ only by a 'chr' prefix or by
+    case (``Chr1`` against ``chr1``)."""
     flipped = [m[3:] if m.startswith("chr") else "chr" + m for m in missing]
     if any(name in sizes for name in flipped):
         style = "without" if missing[0].startswith("chr") else "with"
         return (f"the genome names chromosomes {style} the 'chr' prefix: rename the "
                 "chromosomes in the intervals (e.g. sed 's/^chr//' or 's/^/chr/'), "
                 "or use the genome assembly the intervals were made on")
+    by_case = {name.lower(): name for name in sizes}
+    for name in missing:
+        for spelling in (name, name[3:] if name.lower().startswith("chr") else "chr" + name):
+            if spelling.lower() in by_case:
+                return (f"chromosome names differ in case: the intervals say '{name}', the "
+                        f"genome '{by_case[spelling.lower()]}'; rename them in the intervals "
+                        "to the genome's spelling (names are case-sensitive)")
     return ("check that the intervals and the genome are the same assembly; genome has e.g. "
             + ", ".join(list(sizes)[:5]))
 
@@ -115,7 +146,7 @@ def check_bounds(frame: pd.DataFrame, sizes: dict[str, int], length: int, policy
             f"{example['chrom']}:{example['start']}-{example['end']} at {example['source']} "
             f"({example['reason']})",
             path=source,
-            hint=_chr_prefix_hint(missing, sizes) if missing else
+            hint=chr_hint(missing, sizes) if missing else
             "fix the intervals, or raise max_dropped_fraction to drop them",
         )
     return keep, dropped
@@ -175,17 +206,20 @@ def extract_labelled(genome: str | os.PathLike, fai: str | os.PathLike,
                      labelled: LabelledIntervals, length: int, policy: str,
                      max_dropped_fraction: float,
                      source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The sequence table of labelled intervals (in their order), and the dropped ones."""
+    """The sequence table of labelled intervals (in their order), and the dropped ones (with
+    those the labelling dropped)."""
     result = extract(genome, fai, labelled.frame, length, policy, max_dropped_fraction, source)
     table = sequence_table(result.kept, result.kept["sequence"].tolist(),
                            labelled.y[result.kept_index], labelled.classes)
-    return table, result.dropped
+    return table, pd.concat([labelled.dropped, result.dropped], ignore_index=True)
 
 
 def extract_intervals(spec: dict, genome: str | os.PathLike, fai: str | os.PathLike, *,
-                      task: str, length: int, resize: str,
-                      max_dropped_fraction: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The sequence table of a dataset's ``intervals`` block on its genome, and the dropped
-    intervals."""
-    return extract_labelled(genome, fai, load_intervals(spec, task), length, resize,
-                            max_dropped_fraction, ", ".join(interval_files(spec)))
+                      task: str, length: int, resize: str, max_dropped_fraction: float
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The sequence table of a dataset's ``intervals`` block on its genome, the dropped
+    intervals, and notes for ``encoding.json``."""
+    labelled = load_intervals(spec, task)
+    notes = length_notes(labelled.frame, length, resize)
+    return (*extract_labelled(genome, fai, labelled, length, resize, max_dropped_fraction,
+                              ", ".join(interval_files(spec))), notes)

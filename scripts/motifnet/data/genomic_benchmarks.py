@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..io import atomic_write, open_text
 from .chromosomes import describe_renaming, resolve_names
 from .download import download, missing_files
-from .extract import extract_labelled, read_chrom_sizes
+from .extract import extract_labelled, length_notes, read_chrom_sizes
 from .intervals import LabelledIntervals, load_intervals
 
 log = logging.getLogger(__name__)
@@ -255,15 +255,18 @@ def extract_by_genome(labelled: LabelledIntervals, row_genomes: np.ndarray,
 
 def extract_benchmark(spec: dict, genome: str, class_genomes: dict[str, str],
                       genome_files: dict[str, tuple[str, str]], *, task: str, length: int,
-                      resize: str, max_dropped_fraction: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      resize: str, max_dropped_fraction: float
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The sequence table of a benchmark's coordinates (the intervals ``spec`` of its BED),
-    each class extracted from its genome (``class_genomes``, else ``genome``), and the
-    dropped intervals."""
+    each class extracted from its genome (``class_genomes``, else ``genome``), the dropped
+    intervals, and notes for ``encoding.json``."""
     labelled = load_intervals(spec, task)
     classes = pd.read_csv(spec["bed"], sep="\t", header=None, usecols=[CLASS_COLUMN - 1],
                           dtype=str, keep_default_na=False).iloc[:, 0]
-    return extract_by_genome(labelled, genome_of_rows(classes, class_genomes, genome),
-                             genome_files, length, resize, max_dropped_fraction, spec["bed"])
+    notes = length_notes(labelled.frame, length, resize)
+    return (*extract_by_genome(labelled, genome_of_rows(classes, class_genomes, genome),
+                               genome_files, length, resize, max_dropped_fraction, spec["bed"]),
+            notes)
 
 
 def planned_downloads(name: str, url: str, folder: str | os.PathLike) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import InputError
 from ..io import open_text
 from .bed import BedTable
-from .extract import pad_to_length, resize
+from .extract import length_notes, pad_to_length, resize
 from .intervals import LabelledIntervals, assign_ids, from_label_columns
 from .table import sequence_table
 
@@ -225,8 +225,9 @@ def fit_length(sequences: list[str], length: int, policy: str) -> tuple[pd.DataF
 
 def import_sequences(spec: dict, task: str, length: int, resize: str,
                      max_dropped_fraction: float,
-                     need_split: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The sequence table of a ``sequences`` block, and the dropped sequences with a reason.
+                     need_split: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The sequence table of a ``sequences`` block, the dropped sequences with a reason, and
+    notes for ``encoding.json``.
 
     ``need_split`` (split method ``predefined``) requires a split for every sequence.
     """
@@ -238,6 +239,7 @@ def import_sequences(spec: dict, task: str, length: int, resize: str,
             "TSV), or use split.method random",
         )
     labelled = label_sequences(records, task, spec.get("positive_class"))
+    notes = length_notes(labelled.frame, length, "crop" if resize == "crop" else "pad")
     windows, fitted = fit_length(records.sequences, length, resize)
     keep = windows["keep"].to_numpy()
     frame = labelled.frame.assign(start=windows["start"], end=windows["end"], strand="+")
@@ -255,4 +257,4 @@ def import_sequences(spec: dict, task: str, length: int, resize: str,
     kept = np.flatnonzero(keep)
     table = sequence_table(frame.iloc[kept], [fitted[i] for i in kept], labelled.y[kept],
                            labelled.classes)
-    return table, dropped.reset_index(drop=True)
+    return table, dropped.reset_index(drop=True), notes

@@ -7,7 +7,9 @@ split, source`` plus a label matrix ``y`` of shape (N, K) and K class names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,17 +17,26 @@ import pandas as pd
 from ..errors import InputError
 from .bed import BedTable, read_bed
 
+log = logging.getLogger(__name__)
+
 TASKS = ("binary", "multilabel", "multiclass")
 BINARY_VALUES = {"0", "1"}
 
 
 @dataclass
 class LabelledIntervals:
-    """Intervals with a label matrix ``y`` (uint8, N x K) and the K class names."""
+    """Intervals with a label matrix ``y`` (uint8, N x K) and the K class names; ``dropped``
+    lists intervals left out while labelling them, with a ``reason``."""
 
     frame: pd.DataFrame
     y: np.ndarray
     classes: list[str]
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def file_class_name(path: str) -> str:
+    """A class name from a file name: ``data/enhancers.bed.gz`` -> ``enhancers``."""
+    return Path(path).name.split(".")[0]
 
 
 def _is_number(value: str) -> bool:
@@ -61,7 +72,8 @@ def _binary_from_column(table: BedTable, positive: str | None) -> tuple[np.ndarr
             path=table.path, hint="a binary task needs positive and negative intervals",
         )
     if set(distinct) <= BINARY_VALUES:
-        return (values == "1").to_numpy(np.uint8)[:, None], positive or column
+        named = column if not table.unnamed else file_class_name(table.path)
+        return (values == "1").to_numpy(np.uint8)[:, None], positive or named
     if len(distinct) > 2:
         raise InputError(
             f"label column '{column}' holds {len(distinct)} classes {distinct[:5]} for a "
@@ -87,6 +99,13 @@ def from_label_columns(table: BedTable, task: str, positive: str | None) -> Labe
         y, name = _binary_from_column(table, positive)
         classes = [name]
     elif task == "multilabel":
+        if table.unnamed:
+            raise InputError(
+                f"label column(s) {table.unnamed} have no name", path=table.path,
+                key="intervals.label_names",
+                hint="give intervals.label_names (one per label column), or a '#' header "
+                "line naming the columns",
+            )
         for column in table.label_names:
             bad = ~table.labels[column].isin(BINARY_VALUES)
             if bad.any():
@@ -140,15 +159,40 @@ def _from_class_files(classes: dict[str, str], task: str, positive: str | None,
         rows = np.array([position[g] for g in group_ids])
         member[rows, frame["class_index"].to_numpy()] = 1
         return LabelledIntervals(first.drop(columns="class_index"), member, names)
+    positive = positive or names[0]
+    if task == "binary" and positive not in names:
+        raise InputError(f"positive_class {positive!r} is not one of {names}",
+                         key="intervals.positive_class", hint="name one of the class files")
+    frame, dropped = _resolve_conflicts(frame, names, positive if task == "binary" else None)
     if task == "binary":
-        positive = positive or names[0]
-        if positive not in names:
-            raise InputError(f"positive_class {positive!r} is not one of {names}",
-                             key="intervals.positive_class", hint="name one of the class files")
         y = (frame["class_index"].to_numpy() == names.index(positive)).astype(np.uint8)[:, None]
-        return LabelledIntervals(frame.drop(columns="class_index"), y, [positive])
+        return LabelledIntervals(frame.drop(columns="class_index"), y, [positive], dropped)
     y = np.eye(len(names), dtype=np.uint8)[frame["class_index"].to_numpy()]
-    return LabelledIntervals(frame.drop(columns="class_index"), y, names)
+    return LabelledIntervals(frame.drop(columns="class_index"), y, names, dropped)
+
+
+def _resolve_conflicts(frame: pd.DataFrame, names: list[str],
+                       positive: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Resolve regions (same chrom, start, end) listed in several class files: for a binary
+    task the positive class's copy is kept and the others dropped; for a multiclass task,
+    which gives one class per sequence, every copy is dropped. Dropped copies are counted in
+    the log and returned with a reason."""
+    keys = ["chrom", "start", "end"]
+    classes_per_region = frame.groupby(keys)["class_index"].transform("nunique")
+    conflict = (classes_per_region > 1).to_numpy()
+    if not conflict.any():
+        return frame, pd.DataFrame()
+    if positive is not None:
+        drop = conflict & (frame["class_index"].to_numpy() != names.index(positive))
+        reason = f"also listed as {positive} (the positive class wins)"
+    else:
+        drop = conflict
+        reason = "listed in several class files (no single class)"
+    regions = frame.loc[conflict, keys].drop_duplicates()
+    log.warning("%d region(s) are listed in several class files; dropped %d copies: %s "
+                "(listed in dropped.tsv)", len(regions), int(drop.sum()), reason)
+    dropped = frame.loc[drop].drop(columns="class_index").assign(reason=reason)
+    return frame.loc[~drop].reset_index(drop=True), dropped
 
 
 def assign_ids(frame: pd.DataFrame) -> pd.DataFrame:
@@ -186,4 +230,8 @@ def load_intervals(spec: dict, task: str) -> LabelledIntervals:
         result = from_label_columns(table, task, positive)
     frame = assign_ids(result.frame)
     columns = ["id", "chrom", "start", "end", "strand", "split", "source"]
-    return LabelledIntervals(frame[columns].reset_index(drop=True), result.y, result.classes)
+    dropped = result.dropped
+    if len(dropped):
+        dropped = assign_ids(dropped)[[*columns, "reason"]]
+    return LabelledIntervals(frame[columns].reset_index(drop=True), result.y, result.classes,
+                             dropped)

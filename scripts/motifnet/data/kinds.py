@@ -2,13 +2,14 @@
 
 A dataset's kind is the block its config entry holds: ``synthetic`` (generated here),
 ``genomic_benchmark`` (coordinates fetched by name), ``sequences`` (users' own labelled
-sequences) or ``intervals`` (labelled intervals on a genome). This module imports nothing
+sequences), ``intervals`` (labelled intervals on a genome) or ``peaks`` (ChIP-seq/ATAC peak
+files on a genome, negatives drawn by the workflow). This module imports nothing
 heavy: the Snakefile calls it while it reads the config.
 """
 
 from __future__ import annotations
 
-KINDS = ("synthetic", "genomic_benchmark", "sequences", "intervals")
+KINDS = ("synthetic", "genomic_benchmark", "sequences", "intervals", "peaks")
 
 
 def dataset_kind(spec: dict) -> str:
@@ -33,3 +34,16 @@ def interval_files(spec: dict) -> list[str]:
 def sequence_file(spec: dict) -> str:
     """The FASTA or TSV of a ``sequences`` block."""
     return spec["fasta"] if "fasta" in spec else spec["tsv"]
+
+
+def peak_files(spec: dict) -> list[str]:
+    """The peak files of a ``peaks`` block (one per TF), then its blacklist if it has one."""
+    return [*spec["files"].values(), *([spec["blacklist"]] if spec.get("blacklist") else [])]
+
+
+def peaks_settings(spec: dict, task: str) -> dict:
+    """A ``peaks`` block with its negatives' kind resolved: as given, else ``gc_matched`` for a
+    binary task and ``none`` for a multi-label one (whose all-zero rows are bins)."""
+    negatives = dict(spec.get("negatives", {}))
+    negatives.setdefault("kind", "gc_matched" if task == "binary" else "none")
+    return {**spec, "negatives": negatives}

@@ -5,7 +5,8 @@ base by base from its position probability matrix, forward or reverse complement
 at least one random base between motifs and from the sequence ends. The output looks the way
 real data arrives: a genome FASTA (regions laid on chromosomes with random spacers, some on the
 minus strand), a BED of regions with one 0/1 label column per TF, and a BED of every embedded
-motif instance as ground truth.
+motif instance as ground truth. The instances of one TF also make a narrowPeak
+(:func:`motif_peaks`), so that peaks datasets can be built and checked on the same genome.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from ..io import atomic_write
+from .extract import read_chrom_sizes
 from .genome import index_fasta
+from .peaks import write_narrowpeak
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +118,20 @@ def generate(pool: list[PoolMotif], n_sequences: int, length: int, min_motifs: i
     return sequences, labels, instances
 
 
+def _write_record(out, name: str, sequence: bytes) -> None:
+    out.write(f">{name}\n")
+    text = sequence.decode()
+    for i in range(0, len(text), 60):
+        out.write(text[i:i + 60] + "\n")
+
+
 def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.ndarray,
                   instances: list[Instance], fasta: str | os.PathLike, regions: str | os.PathLike,
                   motifs_bed: str | os.PathLike, per_chromosome: int, spacer: int,
-                  seed: int) -> None:
-    """Lay the regions on chromosomes and write genome FASTA, region BED and motif BED."""
+                  seed: int, background: int = 0) -> None:
+    """Lay the regions on chromosomes and write genome FASTA, region BED and motif BED;
+    ``background`` more chromosomes (``chrB1``, ...) of uniform random bases, as long as a full
+    chromosome of regions, hold no motif."""
     rng = np.random.default_rng(seed + 1)
     length = len(sequences[0])
     region_strand = np.where(rng.random(len(sequences)) < 0.5, "+", "-")
@@ -135,10 +148,10 @@ def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.nd
                 parts += [seq, BASES[rng.integers(0, 4, size=spacer)].tobytes()]
                 coords.append((chrom, position))
                 position += length + spacer
-            genome = b"".join(parts).decode()
-            out.write(f">{chrom}\n")
-            for i in range(0, len(genome), 60):
-                out.write(genome[i:i + 60] + "\n")
+            _write_record(out, chrom, b"".join(parts))
+        size = per_chromosome * (length + spacer) + spacer
+        for k in range(background):
+            _write_record(out, f"chrB{k + 1}", BASES[rng.integers(0, 4, size=size)].tobytes())
     names = [m.name for m in pool]
     with atomic_write(regions) as out:
         out.write("#chrom\tstart\tend\tname\tscore\tstrand\t" + "\t".join(names) + "\n")
@@ -171,7 +184,35 @@ def generate_dataset(spec: dict, fasta: str | os.PathLike, regions: str | os.Pat
     sequences, labels, instances = generate(pool, spec["n_sequences"], spec["length"],
                                             spec["min_motifs"], spec["max_motifs"], spec["seed"])
     write_synthetic(pool, sequences, labels, instances, fasta, regions, motifs_bed,
-                    spec["sequences_per_chromosome"], spec["spacer"], spec["seed"])
+                    spec["sequences_per_chromosome"], spec["spacer"], spec["seed"],
+                    spec["background_chromosomes"])
     index_fasta(fasta)
     log.info("%d sequences, %d motif instances; positives per TF: %s", len(sequences),
              len(instances), dict(zip([m.name for m in pool], labels.sum(0).tolist())))
+
+
+def motif_peaks(motifs_bed: str | os.PathLike, fai: str | os.PathLike, tf: str,
+                width: int) -> pd.DataFrame:
+    """Peaks of ``width`` centred on each instance of ``tf`` in a generated ``motifs.bed``
+    (clipped to the chromosome), summit at the motif centre, sorted by position."""
+    motifs = pd.read_csv(motifs_bed, sep="\t", comment="#", header=None, usecols=[0, 1, 2, 3],
+                         names=["chrom", "start", "end", "tf"], dtype={"chrom": str, "tf": str})
+    own = motifs[motifs["tf"] == tf].sort_values(["chrom", "start"]).reset_index(drop=True)
+    if own.empty:
+        raise InputError(f"no motif instance of '{tf}'", path=motifs_bed,
+                         hint=f"TFs of this dataset: {', '.join(sorted(set(motifs['tf'])))}")
+    sizes = own["chrom"].map(read_chrom_sizes(fai))
+    summit = (own["start"] + own["end"]) // 2
+    start = (summit - width // 2).clip(lower=0)
+    return pd.DataFrame({
+        "chrom": own["chrom"], "start": start,
+        "end": (summit - width // 2 + width).clip(upper=sizes), "summit": summit,
+        "name": [f"{tf}_{i + 1}" for i in range(len(own))], "score": 1000, "signal": 1.0})
+
+
+def write_motif_peaks(motifs_bed: str | os.PathLike, fai: str | os.PathLike, tf: str,
+                      width: int, path: str | os.PathLike) -> None:
+    """Write :func:`motif_peaks` as a narrowPeak."""
+    peaks = motif_peaks(motifs_bed, fai, tf, width)
+    write_narrowpeak(path, peaks)
+    log.info("%s: %d peaks of %d bp centred on its motif instances", tf, len(peaks), width)

@@ -1,22 +1,27 @@
-"""The sequence table, ``results/<dataset>/data/sequences.tsv.gz``: one row per sequence.
+"""The sequence table, ``results/<dataset>/data/sequences.tsv.gz``: one row per sequence; with
+``dropped.tsv`` (what was left out, with a reason) and ``extraction.json`` (notes on how the
+sequences were made, which ``encode`` copies into ``encoding.json``).
 
 Columns: ``id chrom start end strand split sequence``, then one 0/1 column ``y:<class>`` per
 class. Every data rule that makes sequences writes it (``extract_sequences``,
-``extract_benchmark``, ``import_sequences``) and ``encode`` reads it. ``split`` is empty unless
-the source predefines one. Imported sequences have no genome position: ``chrom`` is ``.`` and
-``start``/``end`` give the window kept from the original sequence.
+``extract_benchmark``, ``import_sequences``, ``extract_peaks``) and ``encode`` reads it.
+``split`` is empty unless the source predefines one. Imported sequences have no genome
+position: ``chrom`` is ``.`` and ``start``/``end`` give the window kept from the original
+sequence.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..io import write_tsv
+from ..io import write_json, write_tsv
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +70,18 @@ def read_table(path: str | os.PathLike) -> SequenceTable:
 
 
 def write_tables(sequences_path: str | os.PathLike, dropped_path: str | os.PathLike,
-                 table: pd.DataFrame, dropped: pd.DataFrame) -> None:
-    """Write the sequence table and, as plain TSV, the rows that were dropped with a
-    ``reason`` each; log both counts and every reason."""
+                 notes_path: str | os.PathLike, table: pd.DataFrame, dropped: pd.DataFrame,
+                 notes: dict) -> None:
+    """Write the sequence table, the rows that were dropped with a ``reason`` each (plain
+    TSV) and the notes (JSON); log both counts and every reason."""
     write_table(sequences_path, table)
     write_tsv(dropped_path, dropped)
+    write_json(notes_path, notes)
     log.info("%d sequences kept, %d dropped", len(table), len(dropped))
     for reason, count in dropped["reason"].value_counts().items():
         log.warning("dropped %d: %s (listed in %s)", count, reason, dropped_path)
+
+
+def read_notes(path: str | os.PathLike) -> dict:
+    """The notes written by :func:`write_tables`."""
+    return json.loads(Path(path).read_text())

@@ -1,6 +1,9 @@
 """Training settings: types, defaults, precedence (no torch: the Snakefile imports it).
 
 Precedence: :data:`DEFAULTS` < the config's ``training`` block < ``architectures.<arch>.training``.
+The defaults are the learning settings of ``config/config.yaml`` (lr 3e-3, reverse-complement
+augmentation, patience 4), so a config of one's own trains as well as the default run does;
+bfloat16 on CPUs stays off (it stalled DeepBind).
 """
 
 from __future__ import annotations
@@ -11,14 +14,14 @@ from ..params import Param
 SETTINGS: dict[str, Param] = {
     "epochs": Param(int, 20, low=1),
     "batch_size": Param(int, 100, low=1),
-    "lr": Param(float, 1e-3, above=0),
+    "lr": Param(float, 3e-3, above=0),
     "weight_decay": Param(float, 1e-5, low=0),
     "scheduler": Param(str, "plateau", choices=("plateau", "onecycle", "none")),
-    "patience": Param(int, 5, low=1),
+    "patience": Param(int, 4, low=1),
     "lr_patience": Param(int, 2, low=0),
     "grad_clip": Param(float, 1.0, low=0),
     "class_weighting": Param(str, "none", choices=("none", "pos_weight", "sampler")),
-    "rc_augment": Param(bool, False),
+    "rc_augment": Param(bool, True),
     "amp": Param(bool, True),
     "bf16_cpu": Param(bool, False),
     "seed": Param(int, 0),
