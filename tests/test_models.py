@@ -191,7 +191,7 @@ def test_unknown_model_lists_the_known_names():
         ({"dropout_dense": 1.5}, r"'dropout_dense' is 1.5; it must be < 1.0"),
         ({"rc_average": 1}, r"'rc_average' must be true or false"),
         ({"variant": "cnn-7"}, r"'variant' is 'cnn-7'; allowed: cnn-1, "),
-        ({"pool_size": 4}, r"no parameter\(s\) 'pool_size'; known: dense_batchnorm, dense_units, "),
+        ({"pool_size": 4}, r"no parameter\(s\) 'pool_size'; known: activation, dense_batchnorm, "),
         ({"filters1": 0}, r"'filters1' is 0; it must be >= 1"),
         ({"pool1": 4, "pool1_stride": 8}, r"'pool1_stride' \(8\) is larger than 'pool1' \(4\)"),
     ],
