@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from motifnet.config import motif_layers
+from motifnet.config import attribution_method, motif_layers, motif_paths
 from motifnet.data.kinds import dataset_kind
 from motifnet.errors import InputError
 
@@ -21,7 +21,8 @@ def config(model: str, **arch) -> dict:
     return {"datasets": {"d": {"synthetic": {"motifs": {"A": "MA0001"}}, "length": 200,
                                "task": "multilabel"}},
             "architectures": {"a": {"model": model, **arch}},
-            "motifs": {"layers": ["conv1"]}}
+            "motifs": {"layers": ["conv1"], "method": "both"},
+            "attribution": {"method": "deep_lift_shap"}}
 
 
 def test_the_snakefile_imports_no_numpy_pandas_or_torch():
@@ -54,3 +55,26 @@ def test_dataset_kind_is_the_block_the_entry_holds():
     assert dataset_kind({"genome": "g", "intervals": {}}) == "intervals"
     with pytest.raises(ValueError, match="one of the blocks"):
         dataset_kind({"genome": "g"})
+
+
+@pytest.mark.parametrize("method,cnn,gru", [
+    ("both", ["filters", "attribution"], ["attribution"]),
+    ("filters", ["filters"], []),
+    ("attribution", ["attribution"], ["attribution"]),
+])
+def test_motifs_method_gives_attribution_alone_to_models_without_motif_layers(method, cnn, gru):
+    def paths(model):
+        settings = config(model)
+        settings["motifs"]["method"] = method
+        return motif_paths(settings, "d", "a")
+
+    assert paths("koo_cnn") == cnn and paths("bigru_attention") == gru
+
+
+def test_deeplift_falls_back_to_ism_for_recurrent_models_when_the_config_is_read():
+    assert attribution_method(config("deepbind"), "d", "a") == ("deep_lift_shap", "")
+    method, why = attribution_method(config("promoter_net"), "d", "a")
+    assert method == "ism" and "'promoter_net'" in why and "LSTM layer 'lstm'" in why
+    settings = config("bigru_attention")
+    settings["attribution"]["method"] = "saliency"
+    assert attribution_method(settings, "d", "a") == ("saliency", "")

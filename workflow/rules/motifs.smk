@@ -173,7 +173,7 @@ rule modisco:
         "benchmarks/modisco/{dataset}/{arch}.tsv"
     conda:
         "../../envs/attribution.yaml"
-    threads: 1
+    threads: 2
     params:
         modisco=config["modisco"],
         trim_ic=config["motifs"]["trim_ic"],
@@ -256,6 +256,8 @@ rule pattern_logos:
         ),
     log:
         "logs/pattern_logos/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/pattern_logos/{dataset}/{arch}.tsv"
     conda:
         "../../envs/attribution.yaml"
     params:

@@ -53,7 +53,7 @@ def position_mask(instances: pd.DataFrame, ids: np.ndarray, length: int) -> np.n
     """(N, L) boolean: positions of ``ids``' sequences covered by one of ``instances``."""
     row = {sequence: i for i, sequence in enumerate(ids)}
     mask = np.zeros((len(ids), length), dtype=bool)
-    for sequence, start, end in instances[["sequence", "start", "end"]].itertuples(index=False):
-        if sequence in row:
-            mask[row[sequence], max(start, 0):min(end, length)] = True
+    here = instances[instances["sequence"].isin(row)]
+    for sequence, start, end in here[["sequence", "start", "end"]].itertuples(index=False):
+        mask[row[sequence], max(start, 0):min(end, length)] = True
     return mask

@@ -194,14 +194,16 @@ def modisco_path(folder: str | os.PathLike, class_name: str) -> Path:
 
 def find_model_patterns(attributions: str | os.PathLike, settings: dict, trim_ic: float,
                         modisco_dir: str | os.PathLike, patterns_path: str | os.PathLike,
-                        seqlets_path: str | os.PathLike, meme_path: str | os.PathLike,
-                        threads: int = 1) -> pd.DataFrame:
+                        seqlets_path: str | os.PathLike,
+                        meme_path: str | os.PathLike) -> pd.DataFrame:
     """TF-MoDISco on every class attributed in ``attributions``; writes the files of the
     module docstring and returns ``patterns.tsv``. A class without patterns adds no row (and
-    is logged); no patterns at all give empty, valid files."""
-    import numba
+    is logged); no patterns at all give empty, valid files.
 
-    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+    TF-MoDISco runs on numba's threads (``NUMBA_NUM_THREADS``; the rule sets it to its
+    threads). Calling ``numba.set_num_threads`` instead would start numba's threading layer
+    before modisco-lite forks the children that compile its kernels into the cache, which it
+    then does not do: every job would compile them again (~12 s)."""
     Path(modisco_dir).mkdir(parents=True, exist_ok=True)
     patterns, seqlets = [], []
     for maps in load_classes(attributions):
