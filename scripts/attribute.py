@@ -5,9 +5,11 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    attribute_model(smk.input.model, smk.input.sequences, dict(smk.params.attribution),
-                    smk.output.maps, gpus=smk.config["gpus"],
-                    holds_gpu=smk.resources.get("gpu", 0) > 0, threads=smk.threads)
+    settings = {**smk.params.attribution,
+                "batch_size": smk.config["attribution"]["batch_size"]}
+    attribute_model(smk.input.model, smk.input.sequences, settings, smk.output.maps,
+                    gpus=smk.config["gpus"], holds_gpu=smk.resources.get("gpu", 0) > 0,
+                    threads=smk.threads)
 
 
 run(main, snakemake)  # noqa: F821

@@ -250,6 +250,16 @@ def filter_settings():
     return {key: value for key, value in config["motifs"].items() if key != "method"}
 
 
+def attribution_settings():
+    """The attribution block without what changes no map: batch size (speed) and examples
+    (figures); the attribute job reads the batch size from the config."""
+    return {
+        key: value
+        for key, value in config["attribution"].items()
+        if key not in ("batch_size", "examples")
+    }
+
+
 def filter_runs():
     """(dataset, architecture) pairs named through their filters (``motifs.method``)."""
     return [(d, a) for d, a in model_runs() if "filters" in motif_paths(config, d, a)]

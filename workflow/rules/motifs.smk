@@ -139,7 +139,8 @@ rule attribute:
         runtime=lambda wildcards, attempt: training_settings(wildcards.arch)["runtime"]
         * attempt,
     params:
-        attribution=config["attribution"],
+        # a change of batch size or examples reruns nothing (the script reads batch_size)
+        attribution=attribution_settings(),
     script:
         "../../scripts/attribute.py"
 

@@ -104,8 +104,8 @@ def deep_lift_shap(model: nn.Module, x: torch.Tensor, target: int, references: i
     (the attributions of a pair should sum to its change of the output)."""
     from tangermeme.deep_lift_shap import deep_lift_shap as dls
 
-    net = TwoPassStrandAverage(model.inner) if isinstance(model, ReverseComplementAverage) \
-        else model
+    two_pass = isinstance(model, ReverseComplementAverage)
+    net = TwoPassStrandAverage(model.inner) if two_pass else model
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         maps = dls(net, x, target=target, n_shuffles=references, batch_size=batch_size,
