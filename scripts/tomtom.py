@@ -8,7 +8,7 @@ from motifnet.rulescript import run
 def main(smk):
     name_filters(smk.input.queries, smk.input.table, smk.input.motif_db, dict(smk.params.tomtom),
                  dict(smk.params.ground_truth) or None, smk.output.matches, smk.output.names,
-                 smk.output.learned, threads=smk.threads)
+                 smk.output.scores, threads=smk.threads)
 
 
 run(main, snakemake)  # noqa: F821

@@ -8,7 +8,13 @@ import sys
 
 import pytest
 
-from motifnet.config import check_config, gpu_slot_advice, motif_layers
+from motifnet.config import (
+    attribution_method,
+    check_config,
+    gpu_slot_advice,
+    motif_layers,
+    motif_paths,
+)
 from motifnet.data.kinds import dataset_kind, peaks_settings
 from motifnet.errors import InputError
 
@@ -23,7 +29,8 @@ def config(model: str, **arch) -> dict:
     return {"datasets": {"d": {"synthetic": {"motifs": {"A": "MA0001"}}, "length": 200,
                                "task": "multilabel"}},
             "architectures": {"a": {"model": model, **arch}},
-            "motifs": {"layers": ["conv1"]}}
+            "motifs": {"layers": ["conv1"], "method": "both"},
+            "attribution": {"method": "deep_lift_shap"}}
 
 
 def test_the_snakefile_imports_no_numpy_pandas_or_torch():
@@ -127,3 +134,26 @@ def test_named_labels_without_positive_class_stop_when_the_config_is_read(tmp_pa
     fasta = {"task": "binary", "length": 8, "sequences": {"fasta": "s.fa"}}
     with pytest.raises(InputError, match="datasets.d.sequences.positive_class"):
         checked({"d": fasta})
+
+
+@pytest.mark.parametrize("method,cnn,gru", [
+    ("both", ["filters", "attribution"], ["attribution"]),
+    ("filters", ["filters"], []),
+    ("attribution", ["attribution"], ["attribution"]),
+])
+def test_motifs_method_gives_attribution_alone_to_models_without_motif_layers(method, cnn, gru):
+    def paths(model):
+        settings = config(model)
+        settings["motifs"]["method"] = method
+        return motif_paths(settings, "d", "a")
+
+    assert paths("koo_cnn") == cnn and paths("bigru_attention") == gru
+
+
+def test_deeplift_falls_back_to_ism_for_recurrent_models_when_the_config_is_read():
+    assert attribution_method(config("deepbind"), "d", "a") == ("deep_lift_shap", "")
+    method, why = attribution_method(config("promoter_net"), "d", "a")
+    assert method == "ism" and "'promoter_net'" in why and "LSTM layer 'lstm'" in why
+    settings = config("bigru_attention")
+    settings["attribution"]["method"] = "saliency"
+    assert attribution_method(settings, "d", "a") == ("saliency", "")

@@ -41,6 +41,7 @@ CONFIG = {
     },
     "training": {"epochs": 2, "threads": 1},
     "motifs": {"max_sequences": 200},
+    "attribution": {"max_sequences": 40, "references": 2},
     # CPU training jobs hold no GPU slot, so two of them may run at once
     "gpus": {"cpu_only": True},
 }
@@ -70,8 +71,12 @@ def data_jobs(name: str) -> set[str]:
     return {f"{rule}:{name}" for rule in ("generate_synthetic", "extract_sequences", "encode")}
 
 
+FILTER_RULES = ("train", "extract_pfms", "tomtom", "motif_logos")
+ATTRIBUTION_RULES = ("attribute", "modisco", "tomtom_patterns", "pattern_logos", "learned")
+
+
 def model_jobs(name: str, arch: str) -> set[str]:
-    return {f"{rule}:{name}/{arch}" for rule in ("train", "extract_pfms", "tomtom", "motif_logos")}
+    return {f"{rule}:{name}/{arch}" for rule in FILTER_RULES + ATTRIBUTION_RULES}
 
 
 def write_config(path: Path, config: dict) -> Path:
@@ -112,7 +117,8 @@ def test_one_target_builds_only_its_chain(built: Built) -> None:
     # the full run then did the rest, nothing twice
     assert built.second == (
         data_jobs("syn2") | model_jobs("syn", "db") | model_jobs("syn2", "db")
-        | {"motif_logos:syn/cnn", "summarize", "all"})
+        | model_jobs("syn", "cnn") - {"train:syn/cnn", "extract_pfms:syn/cnn", "tomtom:syn/cnn"}
+        | {"warm_modisco", "summarize", "all"})
 
 
 def test_touching_nothing_runs_nothing(built: Built) -> None:
@@ -132,7 +138,7 @@ def test_report_shows_every_models_plots_and_the_summary(built: Built) -> None:
     assert re.search(r"motifnet trained 2 architecture\(s\) on(\s|\\n)2 dataset\(s\)", html)
     shown = [f"results/{name}/{figure}" for name in ("syn/cnn", "syn/db", "syn2/db")
              for figure in ("plots/curves.png", "plots/roc.png", "plots/confusion.png",
-                            "logos.png")]
+                            "logos.png", "patterns.png")]
     shown += ["results/summary.tsv", "results/trials.tsv", "results/trials.png"]
     assert [path for path in shown if path not in html] == []
 

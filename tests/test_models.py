@@ -191,7 +191,7 @@ def test_unknown_model_lists_the_known_names():
         ({"dropout_dense": 1.5}, r"'dropout_dense' is 1.5; it must be < 1.0"),
         ({"rc_average": 1}, r"'rc_average' must be true or false"),
         ({"variant": "cnn-7"}, r"'variant' is 'cnn-7'; allowed: cnn-1, "),
-        ({"pool_size": 4}, r"no parameter\(s\) 'pool_size'; known: dense_batchnorm, dense_units, "),
+        ({"pool_size": 4}, r"no parameter\(s\) 'pool_size'; known: activation, dense_batchnorm, "),
         ({"filters1": 0}, r"'filters1' is 0; it must be >= 1"),
         ({"pool1": 4, "pool1_stride": 8}, r"'pool1_stride' \(8\) is larger than 'pool1' \(4\)"),
     ],
@@ -227,3 +227,42 @@ def test_koo_dense_layer_has_batch_norm_as_in_the_papers_code():
 
     assert norms(build_model("koo_cnn", 12, 200)) == 1
     assert norms(build_model("koo_cnn", 12, 200, {"dense_batchnorm": False})) == 0
+
+
+CNNS = ["koo_cnn", "promoter_cnn", "deepbind", "gb_basic", "gb_final", "attention_net",
+        "promoter_net"]
+
+
+@pytest.mark.parametrize("name", CNNS)
+def test_every_cnn_takes_an_exponential_first_layer_after_batch_norm(name):
+    from motifnet.models.layers import Exp
+
+    torch.manual_seed(0)
+    net = build_model(name, 2, 200, {"activation": "exp"}).eval()
+    assert torch.isfinite(net(onehot(2, 200))).all()
+    modules = list(net.modules())
+    first = next(i for i, m in enumerate(modules) if isinstance(m, Exp))
+    assert isinstance(modules[first - 1], torch.nn.BatchNorm1d)
+    assert sum(isinstance(m, Exp) for m in modules) == 1  # the first layer only
+    x = onehot(3, 200)
+    activations = net.layer_activations(x, "conv1")
+    assert (activations > 0).all()  # exp: every position scores, strong matches most
+    assert build_model(name, 2, 200).hparams["activation"] in ("relu", "elu")
+    with pytest.raises(InputError, match="'activation' is 'tanh'; allowed: relu, elu, exp"):
+        build_model(name, 2, 200, {"activation": "tanh"})
+
+
+def test_global_max_pool_is_the_maximum_over_positions():
+    from motifnet.models.layers import GlobalMaxPool1d
+
+    x = torch.randn(3, 5, 17)
+    assert torch.equal(GlobalMaxPool1d()(x).flatten(1), x.amax(dim=-1))
+    assert torch.equal(GlobalMaxPool1d()(x[..., :9]).flatten(1), x[..., :9].amax(dim=-1))
+
+
+def test_only_recurrent_models_have_a_deeplift_problem():
+    for name in ALL:
+        with torch.device("meta"):
+            net = build_model(name, 1, 200)
+        problem = net.deeplift_problem()
+        assert (problem is not None) == (name in ("bigru_attention", "promoter_net")), name

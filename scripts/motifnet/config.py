@@ -119,9 +119,10 @@ def _n_outputs(spec: dict) -> int:
 
 
 @lru_cache(maxsize=None)
-def _interpretable_layers(model: str, n_outputs: int, length: int, params: str,
-                          key: str) -> tuple[str, ...] | None:
-    """Build the model on the meta device (checks it) and list its motif layers.
+def _model_facts(model: str, n_outputs: int, length: int, params: str,
+                 key: str) -> tuple[tuple[str, ...], str | None] | None:
+    """Build the model on the meta device (checks it): its motif layers, and why DeepLIFT
+    cannot attribute it (None when it can).
 
     None where torch is not installed beside Snakemake (``--sdm conda`` with Snakemake
     alone): the model is then checked by its training job.
@@ -134,7 +135,15 @@ def _interpretable_layers(model: str, n_outputs: int, length: int, params: str,
 
     with torch.device("meta"):
         net = build_model(model, n_outputs, length, json.loads(params), key=key)
-    return tuple(net.interpretable_layers())
+    return tuple(net.interpretable_layers()), net.deeplift_problem()
+
+
+def _facts(config: dict, dataset: str, arch: str) -> tuple[tuple[str, ...], str | None] | None:
+    spec = config["architectures"][arch]
+    data = config["datasets"][dataset]
+    return _model_facts(spec["model"], _n_outputs(data), data["length"],
+                        json.dumps(spec.get("params", {}), sort_keys=True),
+                        f"architectures.{arch}")
 
 
 def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
@@ -146,13 +155,11 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
     the motif job of a model without them writes empty results.
     """
     spec = config["architectures"][arch]
-    data = config["datasets"][dataset]
-    available = _interpretable_layers(spec["model"], _n_outputs(data), data["length"],
-                                      json.dumps(spec.get("params", {}), sort_keys=True),
-                                      f"architectures.{arch}")
+    facts = _facts(config, dataset, arch)
     wanted = spec.get("motif_layers")
-    if available is None:
+    if facts is None:
         return list(wanted or config["motifs"]["layers"])
+    available = facts[0]
     if wanted is None:
         return [layer for layer in config["motifs"]["layers"] if layer in available]
     missing = [layer for layer in wanted if layer not in available]
@@ -163,6 +170,31 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
             hint=f"layers it has: {list(available) or 'none'}",
         )
     return list(wanted)
+
+
+def motif_paths(config: dict, dataset: str, arch: str) -> list[str]:
+    """How ``arch`` on ``dataset`` gets named motifs (``motifs.method``): ``filters`` where it
+    has motif layers, ``attribution``; ``both`` means attribution alone for a model without
+    motif layers."""
+    method = config["motifs"]["method"]
+    paths = []
+    if method in ("filters", "both") and motif_layers(config, dataset, arch):
+        paths.append("filters")
+    if method in ("attribution", "both"):
+        paths.append("attribution")
+    return paths
+
+
+def attribution_method(config: dict, dataset: str, arch: str) -> tuple[str, str]:
+    """The attribution method ``arch`` gets on ``dataset`` and, where it is not the configured
+    one, why: DeepLIFT/SHAP falls back to ISM for models it cannot handle (a recurrent layer).
+    Without torch beside Snakemake the configured method (the job checks it again)."""
+    requested = config["attribution"]["method"]
+    facts = _facts(config, dataset, arch)
+    if requested != "deep_lift_shap" or facts is None or facts[1] is None:
+        return requested, ""
+    model = config["architectures"][arch]["model"]
+    return "ism", f"DeepLIFT/SHAP cannot attribute model '{model}': {facts[1]}; ISM instead"
 
 
 def _check_architecture(name: str, spec: dict, config: dict) -> None:

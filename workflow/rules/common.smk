@@ -13,7 +13,13 @@ if workflow.current_basedir.is_local:
     sys.path.insert(0, str(Path(workflow.current_basedir).parents[1] / "scripts"))
 
 from motifnet import __version__
-from motifnet.config import check_config, gpu_slot_advice, motif_layers
+from motifnet.config import (
+    attribution_method,
+    check_config,
+    gpu_slot_advice,
+    motif_layers,
+    motif_paths,
+)
 from motifnet.data.download import file_name
 from motifnet.data.kinds import (
     dataset_kind,
@@ -224,6 +230,13 @@ def learning(wildcards):
     return learning_settings(training_settings(wildcards.arch))
 
 
+def gpu_slots(wildcards):
+    """GPU slots a GPU-slotted job of an architecture holds (training, attribution)."""
+    if config["gpus"]["cpu_only"]:
+        return 0
+    return training_settings(wildcards.arch)["gpu"]
+
+
 def architecture(wildcards):
     spec = config["architectures"][wildcards.arch]
     return {"model": spec["model"], "params": spec.get("params", {})}
@@ -269,9 +282,62 @@ def ground_truth(wildcards):
     return {}
 
 
+def filter_settings():
+    """The motifs block without ``method``: choosing the paths changes no filter result."""
+    return {key: value for key, value in config["motifs"].items() if key != "method"}
+
+
+def attribution_settings():
+    """The attribution block without what changes no map: batch size (speed) and examples
+    (figures); the attribute job reads the batch size from the config."""
+    return {
+        key: value
+        for key, value in config["attribution"].items()
+        if key not in ("batch_size", "examples")
+    }
+
+
+def filter_runs():
+    """(dataset, architecture) pairs named through their filters (``motifs.method``)."""
+    return [(d, a) for d, a in model_runs() if "filters" in motif_paths(config, d, a)]
+
+
+def attribution_runs():
+    """(dataset, architecture) pairs named through attribution (``motifs.method``)."""
+    return [
+        (d, a) for d, a in model_runs() if "attribution" in motif_paths(config, d, a)
+    ]
+
+
 def motif_runs():
-    """(dataset, architecture) pairs whose model has a layer to turn into motifs."""
-    return [(d, a) for d, a in model_runs() if motif_layers(config, d, a)]
+    """(dataset, architecture) pairs with named motifs by either path (a learned.json)."""
+    return [(d, a) for d, a in model_runs() if motif_paths(config, d, a)]
+
+
+def learned_inputs(wildcards):
+    """The scores learned.json merges: filters.json and patterns.json, as the runs have them."""
+    paths = motif_paths(config, wildcards.dataset, wildcards.arch)
+    folder = f"results/{wildcards.dataset}/{wildcards.arch}"
+    return {
+        name: f"{folder}/{name}.json"
+        for name, path in (("filters", "filters"), ("patterns", "attribution"))
+        if path in paths
+    }
+
+
+def truth_files(wildcards):
+    """The synthetic generator's regions.bed and motifs.bed (ground truth), else none."""
+    if kind(wildcards.dataset) != "synthetic":
+        return []
+    folder = f"resources/synthetic/{wildcards.dataset}"
+    return [f"{folder}/regions.bed", f"{folder}/motifs.bed"]
+
+
+# Said before any job runs: models whose attribution falls back to another method.
+for _dataset, _arch in attribution_runs():
+    _fallback = attribution_method(config, _dataset, _arch)[1]
+    if _fallback:
+        logger.warning(f"architectures.{_arch} on {_dataset}: {_fallback}")
 
 
 def expand_runs(pattern, runs):

@@ -11,7 +11,10 @@ def all_targets():
     """Encoded data of every dataset; with architectures, models, motifs and the summary."""
     targets = [path for name in DATASETS for path in encoded_data(name)]
     if ARCHITECTURES:
-        targets += expand_runs("results/{dataset}/{arch}/logos.png", motif_runs())
+        targets += expand_runs("results/{dataset}/{arch}/logos.png", filter_runs())
+        targets += expand_runs(
+            "results/{dataset}/{arch}/patterns.png", attribution_runs()
+        )
         targets.append("results/summary.tsv")
     return targets
 

@@ -49,11 +49,7 @@ rule train:
         "../../envs/train.yaml"
     threads: lambda wildcards: training_settings(wildcards.arch)["threads"]
     resources:
-        gpu=lambda wildcards: (
-            0
-            if config["gpus"]["cpu_only"]
-            else training_settings(wildcards.arch)["gpu"]
-        ),
+        gpu=gpu_slots,
         # from the config, doubled on each retry (e.g. after running out of memory)
         mem_mb=lambda wildcards, attempt: training_settings(wildcards.arch)["mem_mb"]
         * attempt,

@@ -17,16 +17,19 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .base import MotifModel, dropout, pool_problem, same_offset, size
+from .base import MotifModel, activation, dropout, pool_problem, same_offset, size
 from .layers import ConvAttentionPool, ConvUnit, ResidualBlock, SamePool1d, dense_stack
 
 
 class _StemModel(MotifModel):
-    """Stem of ``stem_convs`` ConvUnits (ELU) named conv1..convK, all interpretable."""
+    """Stem of ``stem_convs`` ConvUnits (ELU; the first one's ``activation`` may differ) named
+    conv1..convK, all interpretable."""
 
     def build_stem(self, filters: int, kernel: int, n_convs: int) -> None:
+        first = self.hparams["activation"]
         self.stem = nn.ModuleList(
-            ConvUnit(4 if i == 0 else filters, filters, kernel, act="elu") for i in range(n_convs)
+            ConvUnit(4 if i == 0 else filters, filters, kernel, act=first if i == 0 else "elu")
+            for i in range(n_convs)
         )
         for i in range(1, n_convs + 1):
             self.windows[f"conv{i}"] = (i * (kernel - 1) + 1, i * same_offset(kernel))
@@ -50,6 +53,7 @@ class AttentionNet(_StemModel):
     params = {
         "filters": size(64),
         "kernel": size(3),
+        "activation": activation("elu"),
         "stem_convs": size(2),
         "residual_blocks": size(5, low=0),
         "fc_units": size(256),
@@ -84,6 +88,7 @@ class PromoterNet(_StemModel):
     params = {
         "filters": size(8),
         "kernel": size(5),
+        "activation": activation("elu"),
         "stem_convs": size(4),
         "pool": size(4),
         "residual_blocks": size(3, low=0),

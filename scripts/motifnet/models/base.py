@@ -26,6 +26,12 @@ def dropout(default: float) -> Param:
     return Param(float, default, low=0.0, high=1.0)
 
 
+def activation(default: str = "relu") -> Param:
+    """The first convolution layer's activation; ``exp`` is Koo & Ploenzke's (2021) exponential
+    activation, applied after batch normalisation."""
+    return Param(str, default, choices=("relu", "elu", "exp"))
+
+
 RC_AVERAGE = Param(bool, False)
 
 
@@ -94,6 +100,14 @@ class MotifModel(nn.Module):
 
     def _activations(self, x: Tensor, layer: str) -> Tensor:
         raise NotImplementedError
+
+    def deeplift_problem(self) -> str | None:
+        """Why DeepLIFT cannot attribute this model (a layer without a DeepLIFT rule: recurrent
+        layers), or None when it can."""
+        for name, module in self.named_modules():
+            if isinstance(module, nn.RNNBase):
+                return f"its {type(module).__name__} layer '{name}' has no DeepLIFT rule"
+        return None
 
     def _check_layer(self, layer: str) -> None:
         if layer not in self.windows:

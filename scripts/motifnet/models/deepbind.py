@@ -1,8 +1,8 @@
 """DeepBind-style model (Alipanahi et al. 2015): one motif-scanning conv layer, global pooling.
 
-Conv1d(4 -> 16, k24, 'same') -> ReLU; global max (and average, ``pooling: maxavg``) per filter,
-concatenated; Dropout; Linear -> 32 ReLU; Dropout; Linear -> logits. No batch normalisation,
-as in DeepBind.
+Conv1d(4 -> 16, k24, 'same') -> ReLU (``activation: exp``: batch norm, then exp); global max (and average, ``pooling: maxavg``) per filter,
+concatenated; Dropout; Linear -> 32 ReLU; Dropout; Linear -> logits. No batch normalisation
+with ReLU, as in DeepBind.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from .base import MotifModel, Param, dropout, same_offset, size
-from .layers import SameConv1d
+from .base import MotifModel, Param, activation, dropout, same_offset, size
+from .layers import Exp, GlobalMaxPool1d, SameConv1d
 
 
 class DeepBind(MotifModel):
@@ -21,6 +21,7 @@ class DeepBind(MotifModel):
     params = {
         "filters": size(16),
         "kernel": size(24),
+        "activation": activation(),
         "pooling": Param(str, "maxavg", choices=("max", "maxavg")),
         "dense_units": size(32),
         "dropout": dropout(0.5),
@@ -29,7 +30,12 @@ class DeepBind(MotifModel):
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
         hp = self.hparams
-        self.conv1 = nn.Sequential(SameConv1d(4, hp["filters"], hp["kernel"]), nn.ReLU())
+        conv = SameConv1d(4, hp["filters"], hp["kernel"])
+        if hp["activation"] == "exp":
+            self.conv1 = nn.Sequential(conv, nn.BatchNorm1d(hp["filters"]), Exp())
+        else:
+            self.conv1 = nn.Sequential(conv, nn.ReLU() if hp["activation"] == "relu" else nn.ELU())
+        self.global_pool = GlobalMaxPool1d()
         pooled = hp["filters"] * (2 if hp["pooling"] == "maxavg" else 1)
         self.head = nn.Sequential(
             nn.Dropout(hp["dropout"]),
@@ -42,7 +48,7 @@ class DeepBind(MotifModel):
 
     def forward(self, x: Tensor) -> Tensor:
         h = self.conv1(x)
-        pooled = h.amax(dim=-1)
+        pooled = self.global_pool(h).flatten(1)
         if self.hparams["pooling"] == "maxavg":
             pooled = torch.cat([pooled, h.mean(dim=-1)], dim=1)
         return self.head(pooled)

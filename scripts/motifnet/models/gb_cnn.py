@@ -1,6 +1,7 @@
 """The Genomic Benchmarks baseline CNNs (seed 003), ported from Keras / PyTorch.
 
-Both stack three units of Conv1d (k8, no padding) -> BN -> ReLU -> MaxPool(2) (floor, as Keras
+Both stack three units of Conv1d (k8, no padding) -> BN -> ReLU -> MaxPool(2) (the first unit's
+activation may be exp, ``activation``) (floor, as Keras
 and PyTorch do by default). The seed's Keras code applies ReLU before BN; we apply it after BN
 as the Genomic Benchmarks PyTorch model does and the seed recommends, so that first-layer
 activations are non-negative motif scores.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 from ..errors import InputError
-from .base import MotifModel, dropout, size
+from .base import MotifModel, activation, dropout, size
 from .layers import ConvUnit
 
 N_UNITS = 3
@@ -41,7 +42,8 @@ class _GBCNN(MotifModel):
         hp = self.hparams
         widths = [4, hp["filters1"], hp["filters2"], hp["filters3"]]
         self.convs = nn.ModuleList(
-            ConvUnit(widths[i], widths[i + 1], hp["kernel"], padding="valid")
+            ConvUnit(widths[i], widths[i + 1], hp["kernel"],
+                     hp["activation"] if i == 0 else "relu", padding="valid")
             for i in range(N_UNITS)
         )
         self.pool = nn.MaxPool1d(hp["pool"])
@@ -76,6 +78,7 @@ class GBBasic(_GBCNN):
         "filters2": size(16),
         "filters3": size(4),
         "kernel": size(8),
+        "activation": activation(),
         "pool": size(2),
         "dropout": dropout(0.3),
     }
@@ -98,6 +101,7 @@ class GBFinal(_GBCNN):
         "filters2": size(8),
         "filters3": size(4),
         "kernel": size(8),
+        "activation": activation(),
         "pool": size(2),
         "dense_units": size(512),
     }

@@ -1,7 +1,7 @@
 """The CNN-N family of Koo & Eddy (2019, seed 002), whose max-pool size sets how whole the
 first-layer motifs come out.
 
-conv1 (30 filters, k19) BN ReLU max-pool p1 dropout 0.1; conv2 (128 filters, k5) BN ReLU
+conv1 (30 filters, k19) BN ReLU (or exp, ``activation``) max-pool p1 dropout 0.1; conv2 (128 filters, k5) BN ReLU
 max-pool p2 dropout 0.1; flatten; dense 512 BN ReLU dropout 0.5; output logits. 'Same' padding
 everywhere (TensorFlow semantics, as in the paper's code), He initialisation. The dense layer's
 batch normalisation is in the paper's published model definitions though not in its text;
@@ -13,7 +13,17 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 from ..errors import InputError
-from .base import MotifModel, Param, count, dropout, pool_problem, pooled_length, same_offset, size
+from .base import (
+    MotifModel,
+    Param,
+    activation,
+    count,
+    dropout,
+    pool_problem,
+    pooled_length,
+    same_offset,
+    size,
+)
 from .layers import ConvUnit, SamePool1d
 
 # The paper's named architectures: kernel sizes and pool sizes (p1 * p2 = 100).
@@ -44,6 +54,7 @@ class KooCNN(MotifModel):
     params = {
         "variant": Param(str, "cnn-25", choices=tuple(VARIANTS)),
         "filters1": size(30),
+        "activation": activation(),
         "kernel1": count(),
         "pool1": count(),
         "pool1_stride": count(),
@@ -90,7 +101,7 @@ class KooCNN(MotifModel):
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
         hp = self.hparams
-        self.conv1 = ConvUnit(4, hp["filters1"], hp["kernel1"])
+        self.conv1 = ConvUnit(4, hp["filters1"], hp["kernel1"], hp["activation"])
         self.pool1 = SamePool1d(hp["pool1"], hp["pool1_stride"])
         self.conv2 = ConvUnit(hp["filters1"], hp["filters2"], hp["kernel2"])
         self.pool2 = SamePool1d(hp["pool2"], hp["pool2_stride"])

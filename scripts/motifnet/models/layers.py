@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .base import pooled_length, same_offset
 
-ACTIVATIONS = {"relu": nn.ReLU, "elu": nn.ELU}
+
+class Exp(nn.Module):
+    """Exponential activation (Koo & Ploenzke 2021): first-layer filters that fire only on
+    strong matches, after batch normalisation."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.exp(x)
+
+
+ACTIVATIONS = {"relu": nn.ReLU, "elu": nn.ELU, "exp": Exp}
 
 
 class SameConv1d(nn.Conv1d):
@@ -44,13 +54,15 @@ class ConvUnit(nn.Module):
 class SamePool1d(nn.Module):
     """Max-pool with TensorFlow 'same' padding: ceil(L / stride) outputs, no input position dropped.
 
-    Padding is -inf, split as TensorFlow does (the extra position on the right).
+    Padding is -inf, split as TensorFlow does (the extra position on the right). The pooling
+    itself is an ``nn.MaxPool1d``, so attribution rules for max-pooling apply to it.
     """
 
     def __init__(self, size: int, stride: int):
         super().__init__()
         self.size = size
         self.stride = stride
+        self.pool = nn.MaxPool1d(size, stride)
 
     def forward(self, x: Tensor) -> Tensor:
         length = x.shape[-1]
@@ -58,10 +70,22 @@ class SamePool1d(nn.Module):
         total = max((out - 1) * self.stride + self.size - length, 0)
         if total:
             x = F.pad(x, (total // 2, total - total // 2), value=float("-inf"))
-        return F.max_pool1d(x, self.size, self.stride)
+        return self.pool(x)
 
     def extra_repr(self) -> str:
         return f"size={self.size}, stride={self.stride}"
+
+
+class GlobalMaxPool1d(nn.MaxPool1d):
+    """Maximum over all positions, (N, C, L) -> (N, C, 1): an ``nn.MaxPool1d`` whose window is
+    the whole input, so attribution rules for max-pooling apply to it."""
+
+    def __init__(self) -> None:
+        super().__init__(kernel_size=1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        self.kernel_size = self.stride = x.shape[-1]
+        return super().forward(x)
 
 
 class ResidualBlock(nn.Module):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .base import MotifModel, dropout, pool_problem, same_offset, size
-from .layers import ConvUnit, SamePool1d
+from .base import MotifModel, activation, dropout, pool_problem, same_offset, size
+from .layers import ConvUnit, GlobalMaxPool1d, SamePool1d
 
 
 class PromoterCNN(MotifModel):
-    """Conv(4->128, k19) BN ReLU MaxPool4; Conv(128->64, k11) BN ReLU; global max; dense head.
+    """Conv(4->128, k19) BN ReLU (or exp, ``activation``) MaxPool4; Conv(128->64, k11) BN ReLU; global max; dense head.
 
     The seed leaves the dropout probability open; 0.3 is our choice. With the defaults and one
     output the model has 108,865 parameters.
@@ -19,6 +19,7 @@ class PromoterCNN(MotifModel):
     params = {
         "filters1": size(128),
         "kernel1": size(19),
+        "activation": activation(),
         "pool1": size(4),
         "filters2": size(64),
         "kernel2": size(11),
@@ -29,9 +30,10 @@ class PromoterCNN(MotifModel):
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
         hp = self.hparams
-        self.conv1 = ConvUnit(4, hp["filters1"], hp["kernel1"])
+        self.conv1 = ConvUnit(4, hp["filters1"], hp["kernel1"], hp["activation"])
         self.pool1 = SamePool1d(hp["pool1"], hp["pool1"])
         self.conv2 = ConvUnit(hp["filters1"], hp["filters2"], hp["kernel2"])
+        self.global_pool = GlobalMaxPool1d()
         self.head = nn.Sequential(
             nn.Dropout(hp["dropout"]),
             nn.Linear(hp["filters2"], hp["dense_units"]),
@@ -50,7 +52,7 @@ class PromoterCNN(MotifModel):
 
     def forward(self, x: Tensor) -> Tensor:
         h = self.conv2(self.pool1(self.conv1(x)))
-        return self.head(h.amax(dim=-1))
+        return self.head(self.global_pool(h).flatten(1))
 
     def _activations(self, x: Tensor, layer: str) -> Tensor:
         h = self.conv1(x)

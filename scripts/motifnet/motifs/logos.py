@@ -29,7 +29,8 @@ def ic_logo_frame(pfm: np.ndarray, first: int = 0) -> pd.DataFrame:
     return pd.DataFrame(heights, columns=list("ACGT"), index=np.arange(first, first + len(pfm)))
 
 
-def _draw(ax: plt.Axes, pfm: np.ndarray, title: str, first: int = 0) -> None:
+def draw_ic_logo(ax: plt.Axes, pfm: np.ndarray, title: str, first: int = 0) -> None:
+    """An information-content logo of ``pfm`` on ``ax``, columns numbered from ``first``."""
     logomaker.Logo(ic_logo_frame(pfm, first), ax=ax, color_scheme="classic")
     ax.set_ylim(0, 2)
     ax.set_ylabel("bits")
@@ -37,7 +38,8 @@ def _draw(ax: plt.Axes, pfm: np.ndarray, title: str, first: int = 0) -> None:
     ax.set_title(title, fontsize=9)
 
 
-def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
+def save_and_close(fig: plt.Figure, path: str | os.PathLike) -> None:
+    """Write a figure atomically and free it."""
     save_figure(fig, path, dpi=150)
     plt.close(fig)
 
@@ -60,9 +62,9 @@ def logo_grid(
     if not ranked:
         axes[0, 0].text(0.5, 0.5, "no filter PFMs", ha="center", va="center")
     for ax, i in zip(axes.ravel(), ranked):
-        _draw(ax, pfms[i], f"{names[i]} ({total_ic[i]:.1f} bits)")
+        draw_ic_logo(ax, pfms[i], f"{names[i]} ({total_ic[i]:.1f} bits)")
     fig.tight_layout()
-    _save(fig, path)
+    save_and_close(fig, path)
     return ranked
 
 
@@ -84,12 +86,12 @@ def filter_vs_match(
     left = min(0, -offset)
     right = max(len(filter_pfm), len(target) - offset)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(0.35 * (right - left) + 1.5, 3.6), sharex=True)
-    _draw(top, filter_pfm, filter_name)
+    draw_ic_logo(top, filter_pfm, filter_name)
     strand = " (reverse complement)" if orientation == "-" else ""
-    _draw(bottom, target, f"{target_name}{strand}", first=-offset)
+    draw_ic_logo(bottom, target, f"{target_name}{strand}", first=-offset)
     bottom.set_xlim(left - 0.6, right - 0.4)
     fig.tight_layout()
-    _save(fig, path)
+    save_and_close(fig, path)
 
 
 def draw_filter_logos(pfm_dir: str | os.PathLike, filters_path: str | os.PathLike,

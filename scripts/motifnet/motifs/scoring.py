@@ -17,9 +17,11 @@ filter matches the ground truth when its best match is a ground-truth motif: sam
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -177,20 +179,23 @@ def score_filters(
     settings: Mapping[str, float],
     ground_truth: Mapping[str, str] | None = None,
     top: int = 10,
+    unit: str = "filters",
 ) -> dict:
     """Koo & Eddy's scores of one layer from its :func:`call_names` table (every filter of the
-    layer, the denominator): named fraction, top named TFs, ground-truth recovery."""
+    layer, the denominator): named fraction, top named TFs, ground-truth recovery. ``unit``
+    names the counted queries in the keys (``n_filters``; ``n_patterns`` for patterns)."""
     n_filters = len(names)
     named = names[names["named"]]
     counts = named["target_name"].value_counts()
     result: dict = {
-        "n_filters": n_filters,
+        f"n_{unit}": n_filters,
         **{key: float(value) for key, value in settings.items()},
         "n_matched": len(named),
         "fraction_matched": _fraction(len(named), n_filters),
         "n_significant": int(names["significant"].sum()),
         "fraction_significant": _fraction(int(names["significant"].sum()), n_filters),
-        "top_tfs": [{"tf": str(tf), "filters": int(n)} for tf, n in counts.head(top).items()],
+        "n_tfs_named": int(named["target_name"].nunique()),
+        "top_tfs": [{"tf": str(tf), unit: int(n)} for tf, n in counts.head(top).items()],
         "null_shuffled": null,
     }
     if ground_truth:
@@ -198,23 +203,25 @@ def score_filters(
         per_tf = hits.value_counts()
         significant = matches[matches["e_value"].lt(settings["evalue_threshold"])
                               & matches["query"].isin(named["filter"])]
-        any_hit = {
-            q
+        truth_hits = {
+            (q, _ground_truth_tf(t, n, ground_truth))
             for q, t, n in zip(
                 significant["query"], significant["target_id"], significant["target_name"]
             )
-            if _ground_truth_tf(t, n, ground_truth) is not None
         }
+        any_hit = {q for q, tf in truth_hits if tf is not None}
         result["ground_truth"] = {
             "n_tfs": len(ground_truth),
-            "n_filters": len(hits),
+            f"n_{unit}": len(hits),
             "fraction": _fraction(len(hits), n_filters),
             # Koo & Eddy's published code counts a filter when any of its significant hits is
             # a ground-truth motif (not only the best one); here among named filters.
             "fraction_any_hit": _fraction(len(any_hit), n_filters),
             "recovered": sorted(per_tf.index),
+            # TFs whose motif is among the significant hits of a named query
+            "recovered_any_hit": sorted({tf for _, tf in truth_hits if tf is not None}),
             "missing": sorted(set(ground_truth) - set(per_tf.index)),
-            "filters_per_tf": {str(tf): int(n) for tf, n in per_tf.items()},
+            f"{unit}_per_tf": {str(tf): int(n) for tf, n in per_tf.items()},
         }
     return result
 
@@ -223,20 +230,10 @@ def _fraction(part: int, whole: int) -> float:
     return float(part / whole) if whole else 0.0
 
 
-def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLike,
-                 motif_db: str | os.PathLike, settings: dict,
-                 ground_truth: Mapping[str, str] | None, matches_path: str | os.PathLike,
-                 names_path: str | os.PathLike, learned_path: str | os.PathLike,
-                 threads: int | None = None) -> dict:
-    """Compare a model's filters (``filters.meme``, layers from ``filters.tsv``) and their
-    shuffled controls with the motif database, call the names that beat the null (the
-    config's ``tomtom`` ``settings``), score every layer and write ``tomtom.tsv``,
-    ``filter_names.tsv`` and ``learned.json`` (returned)."""
-    filters = read_filter_table(filters_path)
-    queries, uniform = informative_queries(read_meme(queries_path) if len(filters) else [])
-    if uniform:
-        log.info("%d queries with only uniform columns not compared: %s", len(uniform),
-                 ", ".join(uniform))
+def compare_with_null(queries: Sequence[Motif], motif_db: str | os.PathLike, settings: dict,
+                      threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """TomTom tables of ``queries`` and of their column-shuffled controls against the motif
+    database (the config's ``tomtom`` ``settings``), and the engine used."""
     options = dict(engine=settings["engine"], dist=settings["dist"],
                    min_overlap=settings["min_overlap"],
                    evalue_threshold=max(REPORTED_EVALUE, settings["evalue_threshold"]),
@@ -244,6 +241,24 @@ def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLik
     matches, engine = run_tomtom(queries, motif_db, **options)
     controls = shuffled_controls(queries, settings["null_shuffles"], seed=settings["null_seed"])
     null_matches, _ = run_tomtom(controls, motif_db, **options)
+    return matches, null_matches, engine
+
+
+def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLike,
+                 motif_db: str | os.PathLike, settings: dict,
+                 ground_truth: Mapping[str, str] | None, matches_path: str | os.PathLike,
+                 names_path: str | os.PathLike, scores_path: str | os.PathLike,
+                 threads: int | None = None) -> dict:
+    """Compare a model's filters (``filters.meme``, layers from ``filters.tsv``) and their
+    shuffled controls with the motif database, call the names that beat the null (the
+    config's ``tomtom`` ``settings``), score every layer and write ``tomtom.tsv``,
+    ``filter_names.tsv`` and the scores, ``filters.json`` (returned)."""
+    filters = read_filter_table(filters_path)
+    queries, uniform = informative_queries(read_meme(queries_path) if len(filters) else [])
+    if uniform:
+        log.info("%d queries with only uniform columns not compared: %s", len(uniform),
+                 ", ".join(uniform))
+    matches, null_matches, engine = compare_with_null(queries, motif_db, settings, threads)
     write_matches(matches_path, matches)
     call = {key: settings[key] for key in CALL_SETTINGS}
     learned: dict = {"engine": engine, "settings": settings, "not_compared": uniform,
@@ -265,6 +280,21 @@ def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLik
                  settings["dist"])
     write_names(names_path, pd.concat(tables) if tables
                 else pd.DataFrame(columns=["layer", *NAME_COLUMNS]))
+    write_json(scores_path, learned)
+    return learned
+
+
+def merge_learned(filters_path: str | os.PathLike | None,
+                  patterns_path: str | os.PathLike | None,
+                  learned_path: str | os.PathLike) -> dict:
+    """``learned.json``: what a model learned by every path that ran: the filter scores
+    (``filters.json``: engine, settings, ``layers``; ``layers`` empty without that path) and,
+    under ``attribution``, the pattern scores (``patterns.json``)."""
+    learned: dict = {"layers": {}}
+    if filters_path:
+        learned = json.loads(Path(filters_path).read_text())
+    if patterns_path:
+        learned["attribution"] = json.loads(Path(patterns_path).read_text())
     write_json(learned_path, learned)
     return learned
 

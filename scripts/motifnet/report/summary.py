@@ -1,5 +1,7 @@
-"""``results/summary.tsv``: one row per trained model, with its test metrics, its cost and what
-its motif layers learned; and the same as an HTML table for the report."""
+"""``results/summary.tsv``: one row per trained model, with its test metrics, its cost, what
+its motif layers learned and what attribution found (TF-MoDISco patterns named, and on
+synthetic data their ground truth, seqlets and attribution maps scored against the embedded
+motifs); and the same as an HTML table for the report."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from ..train.settings import RESOURCE_KEYS
 from .trials import plot_trials, trial_points, trials
 
 log = logging.getLogger(__name__)
-
 
 
 def _layer_score(learned: dict, layer: str) -> dict:
@@ -41,7 +42,8 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
     """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned
     (``filters_matched``, ``fraction_matched`` and ``top_tfs`` count *named* filters, see
     :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their fractions as
-    ``<layer>_fraction_*``. ``synthetic``: the dataset has Koo & Eddy's synthetic design."""
+    ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
+    dataset has Koo & Eddy's synthetic design."""
     row = {
         "dataset": dataset,
         "synthetic": bool(synthetic),
@@ -70,13 +72,51 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
             "filters_matched": score.get("n_matched"),
             **_fractions(score),
             "tfs_recovered": ",".join(score.get("ground_truth", {}).get("recovered", [])),
+            "n_tfs_recovered": _count(score.get("ground_truth", {}).get("recovered")),
             "top_tfs": ",".join(f"{t['tf']}({t['filters']})" for t in score.get("top_tfs", [])[:5]),
             "tomtom_engine": learned.get("engine"),
         })
         for other in others:
             row.update({f"{other}_{key}": value
                         for key, value in _fractions(_layer_score(learned, other)).items()})
+    if learned and "attribution" in learned:
+        row.update(attribution_columns(learned["attribution"]))
     return row
+
+
+def _count(items: list | None) -> int | None:
+    return None if items is None else len(items)
+
+
+def attribution_columns(score: dict) -> dict:
+    """The ``attribution_*`` columns of a model from its pattern scores (``patterns.json``):
+    method, patterns found, fraction named (beside the shuffled null), TFs named, and with
+    ground truth the any-hit fraction, TFs recovered (best match; any significant hit; by a
+    pattern of the TF's own class), seqlet precision (beside chance) and recall, and the
+    attribution maps' AUROC/AUPRC of motif vs background positions."""
+    truth = score.get("ground_truth", {})
+    seqlets = score.get("seqlets", {})
+    maps = score.get("attribution", {})
+    return {
+        "attribution_method": score.get("method"),
+        "attribution_patterns": score.get("n_patterns"),
+        "attribution_fraction_named": score.get("fraction_matched"),
+        "attribution_fraction_named_shuffled": score.get("null_shuffled", {}).get(
+            "fraction_named"),
+        "attribution_tfs_named": score.get("n_tfs_named"),
+        "attribution_fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
+        "attribution_n_tfs_recovered": _count(truth.get("recovered")),
+        "attribution_n_tfs_recovered_any_hit": _count(truth.get("recovered_any_hit")),
+        "attribution_n_tfs_recovered_own_class": _count(truth.get("recovered_by_own_class")),
+        "attribution_tfs_recovered": ",".join(truth.get("recovered", [])) if truth else None,
+        "attribution_seqlet_precision": seqlets.get("precision"),
+        "attribution_seqlet_precision_chance": seqlets.get("precision_chance"),
+        "attribution_seqlet_recall": seqlets.get("recall"),
+        "attribution_auroc": maps.get("auroc"),
+        "attribution_auprc": maps.get("auprc"),
+        "attribution_top_tfs": ",".join(f"{t['tf']}({t['patterns']})"
+                                        for t in score.get("top_tfs", [])[:5]),
+    }
 
 
 # What the report's summary page shows, in this order, with these headers.
@@ -91,6 +131,15 @@ HTML_COLUMNS = {
     "fraction_ground_truth": "ground truth (best)",
     "fraction_ground_truth_any_hit": "ground truth (any hit)",
     "top_tfs": "top named TFs",
+    "attribution_method": "attribution",
+    "attribution_patterns": "patterns",
+    "attribution_fraction_named": "patterns named",
+    "attribution_fraction_named_shuffled": "patterns named (shuffled null)",
+    "attribution_n_tfs_recovered": "TFs recovered (patterns)",
+    "attribution_seqlet_precision": "seqlet precision",
+    "attribution_seqlet_recall": "seqlet recall",
+    "attribution_auroc": "attribution AUROC",
+    "attribution_top_tfs": "top named TFs (patterns)",
 }
 
 

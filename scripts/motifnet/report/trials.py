@@ -56,7 +56,8 @@ def _trial_groups(summary: pd.DataFrame):
         if several:
             label = f"{dataset}: {label}"
         synthetic = bool(group["synthetic"].iloc[0]) if "synthetic" in group else False
-        if model == "koo_cnn" and synthetic:
+        # Koo & Eddy's values are of ReLU networks (Koo & Ploenzke's exp activation has none)
+        if model == "koo_cnn" and synthetic and hp.get("activation", "relu") == "relu":
             variant = hp.get("variant", "cnn-25")
             paper = (KOO_EDDY.get((variant, hp.get("filters1", 30)), ""),
                      KOO_EDDY_AUROC.get(variant, "0.95-0.98"))

@@ -1,0 +1,17 @@
+"""Rule modisco: TF-MoDISco patterns and seqlets of every attributed class, and the patterns'
+trimmed PFMs as TomTom queries."""
+
+import os
+
+from motifnet.motifs.patterns import find_model_patterns
+from motifnet.rulescript import run
+
+
+def main(smk):
+    os.environ.setdefault("NUMBA_NUM_THREADS", str(smk.threads))  # before numba is imported
+    find_model_patterns(smk.input.attributions, dict(smk.params.modisco), smk.params.trim_ic,
+                        smk.output.modisco, smk.output.patterns, smk.output.seqlets,
+                        smk.output.meme)
+
+
+run(main, snakemake)  # noqa: F821

@@ -1,0 +1,219 @@
+"""Attribution with tangermeme: how much each base drives a model's output for one class.
+
+Methods (``attribution.method``), each giving hypothetical maps (N, 4, L) of the class's logit:
+
+- ``deep_lift_shap``: DeepLIFT's rescale rule averaged over dinucleotide-shuffled references
+  (tangermeme's ``deep_lift_shap``);
+- ``ism``: in-silico saturation mutagenesis (tangermeme's ``saturation_mutagenesis``): each
+  substitution's change of the logit, centred per position over the four bases;
+- ``saliency``: the input gradient with Majdandzic et al.'s (2023) correction, the mean over
+  the four bases at each position subtracted (tangermeme's ``saliency``).
+
+DeepLIFT needs a rule for every non-linear layer. tangermeme has them for activations and
+max-pooling; the zoo's own layers get theirs here (:func:`deeplift_rules`): the global max-pool
+is a max-pool, the exponential activation takes the rescale rule of any elementwise function,
+and attention pooling takes tangermeme's integrated-gradients rule for custom layers.
+Recurrent layers have none, so such models fall back to ISM
+(:meth:`~motifnet.models.base.MotifModel.deeplift_problem`), which the workflow says when it
+reads the config and the output records. A strand-averaged model runs its two strands as one
+batch, which would pair DeepLIFT's inputs with the wrong references; it is attributed as the
+same average of two separate passes (:class:`TwoPassStrandAverage`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..data.encoded import load_split
+from ..errors import InputError
+from ..models.layers import ConvAttentionPool, Exp, GlobalMaxPool1d
+from ..models.strand import ReverseComplementAverage, revcomp
+from ..train.checkpoint import load_model
+from ..train.devices import job_device
+from .attribution_maps import ClassAttributions, class_path, write_summary
+
+log = logging.getLogger(__name__)
+
+METHODS = ("deep_lift_shap", "ism", "saliency")
+# Gauss-Legendre nodes of the integrated-gradients rule for attention pooling
+ATTENTION_NODES = 8
+
+
+class TwoPassStrandAverage(nn.Module):
+    """(f(x) + f(revcomp(x))) / 2 in two forward passes: the logits of a
+    :class:`ReverseComplementAverage` model, with each pass's batch its own."""
+
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (self.inner(x) + self.inner(revcomp(x))) / 2
+
+
+def deeplift_rules() -> dict:
+    """DeepLIFT rules for the zoo's own layers, beside tangermeme's built-in ones."""
+    from tangermeme.deep_lift_shap import _maxpool, _nonlinear, integrated_gradients_op
+
+    return {GlobalMaxPool1d: _maxpool, Exp: _nonlinear,
+            ConvAttentionPool: integrated_gradients_op(ATTENTION_NODES, name="attention_pool")}
+
+
+def resolve_method(model: nn.Module, requested: str) -> tuple[str, str]:
+    """The method used for ``model`` and, after a fallback to ISM, why (else "")."""
+    if requested not in METHODS:
+        raise InputError(f"unknown attribution method '{requested}'; valid: {list(METHODS)}",
+                         key="attribution.method")
+    problem = model.deeplift_problem() if requested == "deep_lift_shap" else None
+    if problem is None:
+        return requested, ""
+    return "ism", f"DeepLIFT/SHAP cannot attribute model '{model.name}': {problem}; ISM instead"
+
+
+def chosen_classes(classes: list[str], wanted: list[str]) -> list[int]:
+    """Indices of the classes to attribute: ``wanted`` (all when empty), checked."""
+    unknown = [name for name in wanted if name not in classes]
+    if unknown:
+        raise InputError(f"class(es) {unknown} are not classes of this dataset",
+                         key="attribution.classes", hint=f"its classes: {', '.join(classes)}")
+    return [classes.index(name) for name in wanted] if wanted else list(range(len(classes)))
+
+
+def select_sequences(y: np.ndarray, columns: list[int], max_sequences: int,
+                     seed: int) -> np.ndarray:
+    """Rows of ``y`` positive for at least one of ``columns``: all of them, or a seeded random
+    ``max_sequences`` of them, in their order."""
+    rows = np.flatnonzero(y[:, columns].any(axis=1))
+    if len(rows) > max_sequences:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, max_sequences, replace=False))
+    return rows
+
+
+def deep_lift_shap(model: nn.Module, x: torch.Tensor, target: int, references: int,
+                   seed: int, batch_size: int, device: torch.device) -> tuple[np.ndarray, int]:
+    """Hypothetical DeepLIFT/SHAP maps of output ``target`` against ``references``
+    dinucleotide shuffles of each sequence, and how many convergence warnings tangermeme gave
+    (the attributions of a pair should sum to its change of the output)."""
+    from tangermeme.deep_lift_shap import deep_lift_shap as dls
+
+    two_pass = isinstance(model, ReverseComplementAverage)
+    net = TwoPassStrandAverage(model.inner) if two_pass else model
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        maps = dls(net, x, target=target, n_shuffles=references, batch_size=batch_size,
+                   hypothetical=True, random_state=seed, device=device,
+                   additional_nonlinear_ops=deeplift_rules())
+    converged = [w for w in caught if "onvergence" in str(w.message)]
+    for w in caught:
+        if w not in converged:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return maps.numpy(), len(converged)
+
+
+def ism_outputs(model: nn.Module, x: torch.Tensor, batch_size: int,
+                device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    """Logits of each sequence (N, K) and of each of its single-base substitutions
+    (N, 4, L, K), by tangermeme's ``saturation_mutagenesis``."""
+    from tangermeme.saturation_mutagenesis import saturation_mutagenesis
+
+    raw = saturation_mutagenesis(model, x, batch_size=batch_size, raw_outputs=True,
+                                 device=device)
+    return raw.y0.numpy(), raw.y_hat.numpy()
+
+
+def ism_maps(y0: np.ndarray, y_hat: np.ndarray, target: int) -> np.ndarray:
+    """Hypothetical ISM maps of output ``target``: each substitution's change of the output,
+    centred per position over the four bases (tangermeme's aggregation)."""
+    change = y_hat[..., target] - y0[:, None, None, target]
+    return change - change.mean(axis=1, keepdims=True)
+
+
+def saliency(model: nn.Module, x: torch.Tensor, target: int, batch_size: int,
+             device: torch.device) -> np.ndarray:
+    """Hypothetical gradient maps of output ``target``, Majdandzic-corrected."""
+    from tangermeme.saliency import saliency as grad
+
+    return grad(model, x, target=target, batch_size=batch_size, hypothetical=True,
+                gradient_correction=True, device=device).numpy()
+
+
+def attribute_classes(model: nn.Module, x: np.ndarray, y: np.ndarray, ids: np.ndarray,
+                      classes: list[str], columns: list[int], method: str, settings: dict,
+                      device: torch.device) -> tuple[list[ClassAttributions], dict]:
+    """Maps of each class in ``columns`` over its positive sequences among ``x`` (a class
+    with none is skipped, and logged), and figures of the run."""
+    requested, fallback = settings["method"], settings.get("fallback", "")
+    batch = settings["batch_size"]
+    if method == "ism":
+        start = time.perf_counter()
+        y0, y_hat = ism_outputs(model, torch.as_tensor(x, dtype=torch.float32), batch, device)
+        log.info("ISM of %d sequences in %.1f s", len(x), time.perf_counter() - start)
+    done, skipped, warned = [], [], 0
+    for k in columns:
+        rows = np.flatnonzero(y[:, k])
+        if not rows.size:
+            log.info("class %s: no positive sequence among the %d chosen; skipped",
+                     classes[k], len(x))
+            skipped.append(classes[k])
+            continue
+        start = time.perf_counter()
+        xs = torch.as_tensor(x[rows], dtype=torch.float32)
+        if method == "deep_lift_shap":
+            maps, n_warnings = deep_lift_shap(model, xs, k, settings["references"],
+                                              settings["seed"], batch, device)
+            warned += n_warnings
+        elif method == "ism":
+            maps = ism_maps(y0[rows], y_hat[rows], k)
+        else:
+            maps = saliency(model, xs, k, batch, device)
+        done.append(ClassAttributions(classes[k], ids[rows], x[rows], maps, method, requested,
+                                      fallback))
+        log.info("class %s: %s of %d sequences in %.1f s", classes[k], method, len(rows),
+                 time.perf_counter() - start)
+    if warned:
+        log.warning("DeepLIFT/SHAP: %d batches whose attributions do not sum to the change of "
+                    "the output (convergence deltas); a layer may lack a DeepLIFT rule", warned)
+    return done, {"skipped": skipped, "convergence_warnings": warned}
+
+
+def attribute_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
+                    settings: dict, out_dir: str | os.PathLike, *, gpus: dict,
+                    holds_gpu: bool, threads: int = 1) -> dict:
+    """Attribution maps of a trained model (the config's ``attribution`` ``settings``) for up
+    to ``max_sequences`` sequences of a split positive for a chosen class: one
+    ``{class}.npz`` per class and ``attribution.json`` in ``out_dir``. Runs on the job's
+    device (a GPU slot when the job holds one)."""
+    torch.set_num_threads(threads)
+    model, meta = load_model(model_path)
+    method, fallback = resolve_method(model, settings["method"])
+    if fallback:
+        log.warning("%s", fallback)
+    classes = list(meta["classes"])
+    columns = chosen_classes(classes, list(settings["classes"]))
+    split = load_split(sequences)
+    rows = select_sequences(split.y, columns, settings["max_sequences"], settings["seed"])
+    log.info("%s on %d of %d sequences positive for %d class(es)", method, len(rows),
+             len(split.y), len(columns))
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
+        done, figures = attribute_classes(
+            model, split.x[rows].astype(np.float32), split.y[rows], split.ids[rows], classes,
+            columns, method, {**settings, "fallback": fallback}, device)
+    for maps in done:
+        maps.save(class_path(out_dir, maps.class_name))
+    summary = {"method": method, "requested": settings["method"], "fallback": fallback,
+               "classes": [maps.class_name for maps in done], "n_sequences": int(len(rows)),
+               "sequences_per_class": {m.class_name: int(len(m.ids)) for m in done},
+               **figures, "seconds": round(time.perf_counter() - start, 3),
+               "device": str(device), "settings": dict(settings)}
+    write_summary(out_dir, summary)
+    return summary

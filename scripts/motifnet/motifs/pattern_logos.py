@@ -1,0 +1,146 @@
+"""Logos of what attribution found: each TF-MoDISco pattern's CWM and PFM beside its JASPAR
+match, an overview of the patterns, and the attribution maps of a few top sequences per class
+with the embedded motifs marked. Information-content logos are logomaker's; contribution
+logos (CWMs, attribution maps) tangermeme's ``plot_logo``, which draws a 200-nt map in a
+fraction of logomaker's time. Patterns are drawn over the columns TomTom compares (their
+trimmed query; whole where they have none)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .attribution_maps import ClassAttributions, file_stem, load_classes, read_summary
+from .ground_truth import read_instances
+from .logos import draw_ic_logo, save_and_close
+from .meme import Motif, read_meme
+from .patterns import Pattern, modisco_path, read_modisco, read_pattern_table
+
+NOT_NAMED = "not named: no match passes the calibrated call"
+
+
+def draw_cwm(ax: plt.Axes, cwm: np.ndarray, title: str) -> None:
+    """A contribution logo: letter heights are the mean contributions (signed)."""
+    from tangermeme.plot import plot_logo
+
+    plot_logo(np.asarray(cwm).T, ax=ax)
+    ax.set_ylabel("contribution")
+    ax.set_title(title, fontsize=9)
+
+
+def shown_columns(pattern: Pattern, query_start, query_end) -> slice:
+    """The columns drawn: the trimmed query, or the whole pattern without one."""
+    if pd.isna(query_start):
+        return slice(0, len(pattern.pfm))
+    return slice(int(query_start), int(query_end))
+
+
+def match_title(row: pd.Series, target: Motif) -> str:
+    return (f"{target.name} {target.id}  E = {row['e_value']:.2g}, q = {row['q_value']:.2g}, "
+            f"FDR = {row['empirical_fdr']:.2g}")
+
+
+def pattern_figure(pattern: Pattern, name: pd.Series, target: Motif | None,
+                   columns: slice, path: str | os.PathLike) -> None:
+    """The pattern's CWM above its PFM (``columns`` of them) and, when it is named, its match
+    aligned as TomTom aligned it (query column i on target column i + offset)."""
+    rows = 3 if target is not None else 2
+    cwm, pfm = pattern.cwm[columns], pattern.pfm[columns]
+    width = len(pfm)
+    if target is not None:
+        match = target.pfm[::-1, ::-1] if name["orientation"] == "-" else target.pfm
+        offset = int(name["offset"])
+        width = max(width, len(match) - offset) - min(0, -offset)
+    fig, axes = plt.subplots(rows, 1, figsize=(max(5.0, 0.35 * width + 1.5), 1.8 * rows))
+    draw_cwm(axes[0], cwm, f"{pattern.id}: CWM of {len(pattern.seqlets)} seqlets "
+             f"({'raises' if pattern.sign == '+' else 'lowers'} {pattern.class_name})")
+    draw_ic_logo(axes[1], pfm, "PFM" + ("" if target is not None else f"; {NOT_NAMED}"))
+    if target is not None:
+        strand = " (reverse complement)" if name["orientation"] == "-" else ""
+        draw_ic_logo(axes[2], match, match_title(name, target) + strand, first=-offset)
+        left, right = min(0, -offset) - 0.6, max(len(pfm), len(match) - offset) - 0.4
+        for ax in axes:
+            ax.set_xlim(left, right)
+    fig.tight_layout()
+    save_and_close(fig, path)
+
+
+def overview(patterns: list[Pattern], names: pd.DataFrame, table: pd.DataFrame,
+             path: str | os.PathLike, top: int = 16) -> None:
+    """CWMs of the ``top`` patterns with most seqlets, titled with their names."""
+    shown = sorted(patterns, key=lambda p: -len(p.seqlets))[:top]
+    ncols = 2 if len(shown) > 1 else 1
+    nrows = max(1, -(-len(shown) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 1.8 * nrows), squeeze=False)
+    for ax in axes.ravel()[len(shown):]:
+        ax.axis("off")
+    if not shown:
+        axes[0, 0].text(0.5, 0.5, "TF-MoDISco found no patterns", ha="center", va="center")
+    for ax, p in zip(axes.ravel(), shown):
+        row = names.loc[p.id]
+        label = row["target_name"] if row["named"] else "not named"
+        columns = shown_columns(p, *table.loc[p.id, ["query_start", "query_end"]])
+        draw_cwm(ax, p.cwm[columns], f"{p.id} ({len(p.seqlets)} seqlets): {label}")
+    fig.tight_layout()
+    save_and_close(fig, path)
+
+
+def attribution_figure(maps: ClassAttributions, instances: pd.DataFrame | None, examples: int,
+                       path: str | os.PathLike) -> None:
+    """The ``examples`` sequences with the largest summed contribution to the class, their
+    contributions as logos, the embedded motifs (where known) shaded and named."""
+    from tangermeme.plot import plot_logo
+
+    projected = maps.projected()
+    order = np.argsort(-projected.sum(axis=(1, 2)), kind="stable")[:examples]
+    fig, axes = plt.subplots(len(order), 1, figsize=(16, 2.0 * len(order)), squeeze=False)
+    for ax, i in zip(axes[:, 0], order):
+        plot_logo(projected[i], ax=ax)
+        title = f"{maps.class_name}: {maps.ids[i]} ({maps.method}; sum {projected[i].sum():.2f})"
+        if instances is not None:
+            here = instances[instances["sequence"] == maps.ids[i]]
+            for tf, start, end in here[["tf", "start", "end"]].itertuples(index=False):
+                own = tf == maps.class_name
+                ax.axvspan(start - 0.5, end - 0.5, color="tab:green" if own else "grey",
+                           alpha=0.2, linewidth=0)
+                ax.text((start + end - 1) / 2, 1.0, tf, transform=ax.get_xaxis_transform(),
+                        ha="center", va="bottom", fontsize=7)
+            title += "; shaded: embedded motifs (green: this class's)"
+        ax.set_title(title, fontsize=9, pad=12)
+    fig.tight_layout()
+    save_and_close(fig, path)
+
+
+def draw_pattern_logos(modisco_dir: str | os.PathLike, patterns_path: str | os.PathLike,
+                       names_path: str | os.PathLike, attributions: str | os.PathLike,
+                       motif_db: str | os.PathLike, truth_files: tuple[str, str] | None,
+                       overview_path: str | os.PathLike, patterns_dir: str | os.PathLike,
+                       maps_dir: str | os.PathLike, top: int = 16, examples: int = 3) -> None:
+    """Every figure of the module docstring: ``overview_path``, ``patterns_dir/<pattern>.png``
+    and ``maps_dir/<class>.png``."""
+    table = read_pattern_table(patterns_path).set_index("pattern")
+    names = pd.read_csv(names_path, sep="\t", dtype={"pattern": str}).set_index("pattern")
+    patterns = [p for name in read_summary(attributions)["classes"]
+                if modisco_path(modisco_dir, name).exists()
+                for p in read_modisco(modisco_path(modisco_dir, name), name)]
+    overview(patterns, names, table, overview_path, top)
+    database = {m.id: m for m in read_meme(motif_db)}
+    Path(patterns_dir).mkdir(parents=True, exist_ok=True)
+    for p in patterns:
+        row = names.loc[p.id]
+        target = database[row["target_id"]] if row["named"] else None
+        columns = shown_columns(p, *table.loc[p.id, ["query_start", "query_end"]])
+        pattern_figure(p, row, target, columns, Path(patterns_dir) / f"{p.id}.png")
+    instances = read_instances(*truth_files) if truth_files else None
+    Path(maps_dir).mkdir(parents=True, exist_ok=True)
+    for maps in load_classes(attributions):
+        attribution_figure(maps, instances, examples,
+                           Path(maps_dir) / f"{file_stem(maps.class_name)}.png")

@@ -1,0 +1,228 @@
+"""TF-MoDISco patterns (modisco-lite) from a model's attribution maps, and their files.
+
+Per class, TF-MoDISco cuts the high-attribution stretches of the sequences into seqlets and
+clusters them into patterns (positive: raising the class's output; negative: lowering it),
+each with a CWM (mean contributions) and a PFM (base frequencies of its seqlets). Files:
+
+- ``modisco/{class}.h5``: modisco-lite's own format (``modisco report`` reads it);
+- ``patterns.tsv``: one row per pattern (:data:`PATTERN_COLUMNS`): class, sign, seqlets,
+  information, and the PFM columns TomTom compares (``query_start``, ``query_end``: flanks
+  below ``motifs.trim_ic`` bits trimmed, as filter PFMs are; empty for a pattern with no
+  column above it);
+- ``seqlets.tsv``: one row per seqlet of a pattern (:data:`SEQLET_COLUMNS`), in the
+  coordinates of its sequence (0-based, end excluded), with the stretch the trimmed query
+  covers (``core_start``, ``core_end``);
+- ``patterns.meme``: the trimmed PFMs, TomTom's queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..io import atomic_path, write_tsv
+from .attribution_maps import ClassAttributions, file_stem, load_classes
+from .meme import Motif, information_content, write_meme
+from .pfm import trim
+
+log = logging.getLogger(__name__)
+
+PATTERN_COLUMNS = ["class", "pattern", "sign", "n_seqlets", "width", "ic_bits", "query_start",
+                   "query_end"]
+SEQLET_COLUMNS = ["pattern", "class", "sequence", "start", "end", "strand", "core_start",
+                  "core_end"]
+SIGNS = {"pos_patterns": "+", "neg_patterns": "-"}
+TRIM_PAD = 3  # columns kept either side of the informative ones (as for filters)
+
+
+@dataclass
+class Pattern:
+    """One TF-MoDISco pattern of one class."""
+
+    id: str
+    class_name: str
+    sign: str  # "+" raises the class's output, "-" lowers it
+    pfm: np.ndarray  # (W, 4) base frequencies of the seqlets
+    cwm: np.ndarray  # (W, 4) mean contributions of the bases present
+    seqlets: pd.DataFrame  # example (row in the class's maps), start, end, revcomp
+
+    def query_window(self, trim_ic: float) -> tuple[int, int] | None:
+        """The PFM columns ``[start, end)`` TomTom compares: flanks below ``trim_ic`` bits
+        trimmed (:func:`motifnet.motifs.pfm.trim`); None when no column is above it."""
+        if trim_ic and not (information_content(self.pfm) > trim_ic).any():
+            return None
+        if not trim_ic:
+            return 0, len(self.pfm)
+        trimmed, start = trim(self.pfm, trim_ic, TRIM_PAD)
+        return start, start + len(trimmed)
+
+
+def tfmodisco(maps: ClassAttributions, settings: dict) -> dict[str, list]:
+    """modisco-lite's TFMoDISco on one class's maps (the config's ``modisco`` ``settings``):
+    its pattern objects by group (``pos_patterns``, ``neg_patterns``; empty when none)."""
+    from modiscolite.tfmodisco import TFMoDISco
+
+    positive, negative = TFMoDISco(
+        one_hot=np.ascontiguousarray(maps.x.transpose(0, 2, 1), dtype=np.float32),
+        hypothetical_contribs=np.ascontiguousarray(maps.hypothetical.transpose(0, 2, 1),
+                                                   dtype=np.float32),
+        max_seqlets_per_metacluster=settings["max_seqlets"],
+        sliding_window_size=settings["window"], flank_size=settings["flank"],
+        target_seqlet_fdr=settings["seqlet_fdr"], min_metacluster_size=settings["min_seqlets"],
+        final_min_cluster_size=settings["min_pattern_seqlets"],
+        n_leiden_runs=settings["leiden_runs"])
+    return {"pos_patterns": positive or [], "neg_patterns": negative or []}
+
+
+def save_modisco(path: str | os.PathLike, groups: dict[str, list], window: int) -> None:
+    """Write modisco-lite's HDF5 results file, atomically."""
+    from modiscolite.io import save_hdf5
+
+    with atomic_path(path) as tmp:
+        save_hdf5(tmp, groups["pos_patterns"] or None, groups["neg_patterns"] or None, window)
+
+
+def read_modisco(path: str | os.PathLike, class_name: str) -> list[Pattern]:
+    """The patterns of a modisco-lite HDF5 results file (positive ones first)."""
+    import h5py
+
+    patterns = []
+    with h5py.File(path, "r") as results:
+        for group, sign in SIGNS.items():
+            if group not in results:
+                continue
+            names = sorted(results[group], key=lambda n: int(n.rsplit("_", 1)[-1]))
+            for i, name in enumerate(names):
+                data = results[group][name]
+                seqlets = data["seqlets"]
+                table = pd.DataFrame({key: seqlets[key][:] for key in
+                                      ("example_idx", "start", "end", "is_revcomp")})
+                pfm = data["sequence"][:]
+                patterns.append(Pattern(
+                    id=f"{file_stem(class_name)}.{group[:3]}{i}", class_name=class_name,
+                    sign=sign, pfm=pfm / pfm.sum(axis=1, keepdims=True),
+                    cwm=data["contrib_scores"][:], seqlets=table))
+    return patterns
+
+
+def pattern_rows(patterns: list[Pattern], trim_ic: float) -> pd.DataFrame:
+    """``patterns.tsv`` rows of ``patterns``."""
+    rows = []
+    for p in patterns:
+        window = p.query_window(trim_ic)
+        rows.append({"class": p.class_name, "pattern": p.id, "sign": p.sign,
+                     "n_seqlets": len(p.seqlets), "width": len(p.pfm),
+                     "ic_bits": float(information_content(p.pfm).sum()),
+                     "query_start": window[0] if window else None,
+                     "query_end": window[1] if window else None})
+    table = pd.DataFrame(rows, columns=PATTERN_COLUMNS)
+    for column in ("query_start", "query_end"):
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def seqlet_rows(pattern: Pattern, ids: np.ndarray, trim_ic: float) -> pd.DataFrame:
+    """``seqlets.tsv`` rows of one pattern: its seqlets on their sequences (``ids``: the
+    class's sequence ids by example index); ``core_*`` is where the trimmed query lies (the
+    whole seqlet when the pattern has no query)."""
+    s = pattern.seqlets
+    first, last = pattern.query_window(trim_ic) or (0, len(pattern.pfm))
+    revcomp = s["is_revcomp"].to_numpy(bool)
+    start, end = s["start"].to_numpy(np.int64), s["end"].to_numpy(np.int64)
+    return pd.DataFrame({
+        "pattern": pattern.id, "class": pattern.class_name,
+        "sequence": ids[s["example_idx"].to_numpy(np.int64)], "start": start, "end": end,
+        "strand": np.where(revcomp, "-", "+"),
+        "core_start": np.where(revcomp, end - last, start + first),
+        "core_end": np.where(revcomp, end - first, start + last),
+    }, columns=SEQLET_COLUMNS)
+
+
+def query_motifs(patterns: list[Pattern], trim_ic: float) -> list[Motif]:
+    """TomTom queries: each pattern's trimmed PFM (nsites: its seqlets)."""
+    motifs = []
+    for p in patterns:
+        window = p.query_window(trim_ic)
+        if window:
+            motifs.append(Motif(p.id, "", p.pfm[window[0]:window[1]], nsites=len(p.seqlets)))
+    return motifs
+
+
+def read_pattern_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read ``patterns.tsv`` (query columns as nullable integers)."""
+    return pd.read_csv(path, sep="\t", dtype={"class": str, "pattern": str,
+                                              "query_start": "Int64", "query_end": "Int64"})
+
+
+def read_seqlets(path: str | os.PathLike) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", dtype={"class": str, "pattern": str, "sequence": str})
+
+
+def warm_up(n: int = 300, length: int = 100, seed: int = 0) -> float:
+    """Run TF-MoDISco once on made-up maps (a planted 10-mer carrying the contributions), so
+    that its numba kernels are compiled into the cache (``NUMBA_CACHE_DIR``); seconds taken."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 4, size=(n, length))
+    motif = rng.integers(0, 4, size=10)
+    starts = rng.integers(0, length - len(motif), size=n)
+    contribution = rng.normal(0, 0.01, size=(n, length))
+    for row, start in enumerate(starts):
+        codes[row, start:start + len(motif)] = motif
+        contribution[row, start:start + len(motif)] += 1.0
+    x = np.eye(4, dtype=np.float32)[codes].transpose(0, 2, 1)
+    maps = ClassAttributions("warm", np.arange(n).astype(str), x,
+                             (x * contribution[:, None, :]).astype(np.float32), "made-up",
+                             "made-up", "")
+    start = time.perf_counter()
+    tfmodisco(maps, {"max_seqlets": 2000, "window": 20, "flank": 5, "seqlet_fdr": 0.05,
+                     "min_seqlets": 100, "min_pattern_seqlets": 20, "leiden_runs": 2})
+    seconds = time.perf_counter() - start
+    log.info("TF-MoDISco ready in %.1f s (numba cache %s)", seconds,
+             os.environ.get("NUMBA_CACHE_DIR", "the packages' __pycache__"))
+    return seconds
+
+
+def modisco_path(folder: str | os.PathLike, class_name: str) -> Path:
+    return Path(folder) / f"{file_stem(class_name)}.h5"
+
+
+def find_model_patterns(attributions: str | os.PathLike, settings: dict, trim_ic: float,
+                        modisco_dir: str | os.PathLike, patterns_path: str | os.PathLike,
+                        seqlets_path: str | os.PathLike,
+                        meme_path: str | os.PathLike) -> pd.DataFrame:
+    """TF-MoDISco on every class attributed in ``attributions``; writes the files of the
+    module docstring and returns ``patterns.tsv``. A class without patterns adds no row (and
+    is logged); no patterns at all give empty, valid files.
+
+    TF-MoDISco runs on numba's threads (``NUMBA_NUM_THREADS``; the rule sets it to its
+    threads). Calling ``numba.set_num_threads`` instead would start numba's threading layer
+    before modisco-lite forks the children that compile its kernels into the cache, which it
+    then does not do: every job would compile them again (~12 s)."""
+    Path(modisco_dir).mkdir(parents=True, exist_ok=True)
+    patterns, seqlets = [], []
+    for maps in load_classes(attributions):
+        start = time.perf_counter()
+        groups = tfmodisco(maps, settings)
+        path = modisco_path(modisco_dir, maps.class_name)
+        save_modisco(path, groups, maps.x.shape[-1])
+        found = read_modisco(path, maps.class_name)
+        patterns += found
+        seqlets += [seqlet_rows(p, maps.ids, trim_ic) for p in found]
+        log.info("class %s: %d sequences, %d patterns (%s) in %.1f s", maps.class_name,
+                 len(maps.ids), len(found),
+                 ", ".join(f"{p.sign}{len(p.seqlets)}" for p in found) or "none",
+                 time.perf_counter() - start)
+    if not patterns:
+        log.info("TF-MoDISco found no patterns in any class")
+    table = pattern_rows(patterns, trim_ic)
+    write_tsv(patterns_path, table, float_format="%.6g")
+    write_tsv(seqlets_path, pd.concat(seqlets) if seqlets
+              else pd.DataFrame(columns=SEQLET_COLUMNS))
+    write_meme(meme_path, query_motifs(patterns, trim_ic))
+    return table

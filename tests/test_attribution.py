@@ -1,0 +1,216 @@
+"""Attribution maps: DeepLIFT/SHAP rules for the zoo's layers (attributions sum to the change of
+the output), the fallback to ISM, sequence and class choice, a planted motif found where it was
+planted, and the files the attribute job writes."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from motifnet.data.encoded import EncodedSplit, save_split
+from motifnet.data.onehot import encode
+from motifnet.errors import InputError
+from motifnet.models import build_model
+from motifnet.motifs.attribution import (
+    attribute_classes,
+    attribute_model,
+    chosen_classes,
+    deep_lift_shap,
+    ism_maps,
+    ism_outputs,
+    resolve_method,
+    saliency,
+    select_sequences,
+)
+from motifnet.motifs.attribution_maps import ClassAttributions, load_classes, read_summary
+from motifnet.train.checkpoint import save_checkpoint
+
+torch.set_num_threads(1)
+
+CPU = torch.device("cpu")
+LENGTH = 100
+CONSENSUS = "TTGACGCAAT"
+GPUS = {"cpu_only": True, "devices": [0], "lock_dir": ".gpu-locks"}
+SETTINGS = {"method": "deep_lift_shap", "classes": [], "max_sequences": 100, "references": 4,
+            "seed": 0, "batch_size": 64}
+
+
+def random_x(n: int, length: int = LENGTH, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return encode(["".join(rng.choice(list("ACGT"), length)) for _ in range(n)])
+
+
+def planted(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Random sequences; every other one carries CONSENSUS at a random position (else -1)."""
+    rng = np.random.default_rng(seed)
+    seqs = ["".join(rng.choice(list("ACGT"), LENGTH)) for _ in range(n)]
+    where = np.full(n, -1)
+    for i in range(0, n, 2):
+        where[i] = rng.integers(0, LENGTH - len(CONSENSUS) + 1)
+        seqs[i] = seqs[i][:where[i]] + CONSENSUS + seqs[i][where[i] + len(CONSENSUS):]
+    return encode(seqs), where
+
+
+def planted_deepbind(n_outputs: int = 1) -> torch.nn.Module:
+    """DeepBind whose filter 0 scores CONSENSUS and whose logits are that filter's maximum."""
+    torch.manual_seed(0)
+    model = build_model("deepbind", n_outputs, LENGTH,
+                        {"filters": 4, "dense_units": 4, "dropout": 0.0, "pooling": "max"})
+    conv, first, last = model.conv1[0], model.head[1], model.head[4]
+    with torch.no_grad():
+        conv.weight.zero_()
+        conv.bias.fill_(-1e3)
+        codes = ["ACGT".index(b) for b in CONSENSUS]
+        conv.weight[0, codes, 7 + np.arange(len(CONSENSUS))] = 1.0
+        conv.bias[0] = -6.0
+        for layer in (first, last):
+            layer.weight.zero_()
+            layer.bias.zero_()
+            layer.weight[:, 0] = 1.0
+    return model.eval()
+
+
+@pytest.mark.parametrize("name,params", [
+    ("koo_cnn", {"variant": "cnn-25", "filters1": 8, "filters2": 8, "rc_average": True}),
+    ("koo_cnn", {"variant": "cnn-2", "filters1": 8, "filters2": 8, "activation": "exp"}),
+    ("promoter_cnn", {"filters1": 8, "filters2": 8}),
+    ("deepbind", {"filters": 8, "activation": "exp"}),
+    ("gb_final", {}),
+    ("attention_net", {"filters": 8, "residual_blocks": 1, "fc_layers": 1}),
+])
+def test_deeplift_attributions_add_up_for_every_zoo_layer(name, params):
+    """tangermeme warns for every batch whose attributions do not sum to the change of the
+    output; with the zoo's rules (global max-pool, exp, attention pooling, two-pass strand
+    average) none does."""
+    torch.manual_seed(0)
+    model = build_model(name, 3, LENGTH, params).eval()
+    x = torch.from_numpy(random_x(6))
+    maps, warned = deep_lift_shap(model, x, target=1, references=3, seed=0, batch_size=9,
+                                  device=CPU)
+    assert maps.shape == (6, 4, LENGTH) and np.isfinite(maps).all()
+    assert warned == 0
+    assert np.abs(maps).sum() > 0
+
+
+def test_a_strand_averaged_model_in_one_batch_would_pair_the_wrong_references():
+    """Why strand-averaged models are attributed in two passes: run as one batch of both
+    strands, DeepLIFT's attributions no longer add up."""
+    from tangermeme.deep_lift_shap import deep_lift_shap as dls
+
+    torch.manual_seed(0)
+    model = build_model("koo_cnn", 3, LENGTH, {"variant": "cnn-25", "rc_average": True}).eval()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        dls(model, torch.from_numpy(random_x(4)), target=0, n_shuffles=3, random_state=0,
+            device=CPU)
+    assert any("onvergence" in str(w.message) for w in caught)
+
+
+def test_recurrent_models_fall_back_to_ism_and_say_why():
+    for name in ("bigru_attention", "promoter_net"):
+        with torch.device("meta"):
+            model = build_model(name, 1, LENGTH)
+        method, why = resolve_method(model, "deep_lift_shap")
+        assert method == "ism" and f"model '{name}'" in why and "no DeepLIFT rule" in why
+        assert resolve_method(model, "saliency") == ("saliency", "")
+    assert resolve_method(planted_deepbind(), "deep_lift_shap") == ("deep_lift_shap", "")
+    with pytest.raises(InputError, match="unknown attribution method"):
+        resolve_method(planted_deepbind(), "lime")
+
+
+def test_classes_and_sequences_are_chosen_as_configured():
+    assert chosen_classes(["a", "b", "c"], []) == [0, 1, 2]
+    assert chosen_classes(["a", "b", "c"], ["c", "a"]) == [2, 0]
+    with pytest.raises(InputError, match=r"\['d'\] are not classes") as caught:
+        chosen_classes(["a", "b"], ["d"])
+    assert caught.value.key == "attribution.classes" and "a, b" in caught.value.hint
+    y = np.zeros((10, 2), np.uint8)
+    y[[1, 3, 4, 8], 0] = 1
+    y[[4, 9], 1] = 1
+    assert select_sequences(y, [0, 1], 100, 0).tolist() == [1, 3, 4, 8, 9]
+    assert select_sequences(y, [1], 100, 0).tolist() == [4, 9]
+    few = select_sequences(y, [0, 1], 3, 0)
+    assert len(few) == 3 and set(few) <= {1, 3, 4, 8, 9} and (np.diff(few) > 0).all()
+    assert few.tolist() == select_sequences(y, [0, 1], 3, 0).tolist()
+
+
+def test_ism_maps_are_tangermemes_per_class_attributions():
+    from tangermeme.saturation_mutagenesis import saturation_mutagenesis
+
+    torch.manual_seed(0)
+    model = build_model("deepbind", 3, 40, {"filters": 4}).eval()
+    x = torch.from_numpy(random_x(3, 40))
+    y0, y_hat = ism_outputs(model, x, 64, CPU)
+    for k in range(3):
+        expected = saturation_mutagenesis(model, x, target=k, hypothetical=True, device=CPU)
+        np.testing.assert_allclose(ism_maps(y0, y_hat, k), expected.numpy(), atol=1e-5)
+
+
+def test_saliency_is_gradient_corrected():
+    """Majdandzic's correction: hypothetical maps sum to zero over the bases of a position."""
+    torch.manual_seed(0)
+    model = build_model("promoter_cnn", 2, LENGTH, {"filters1": 8, "filters2": 8}).eval()
+    maps = saliency(model, torch.from_numpy(random_x(3)), 1, 8, CPU)
+    np.testing.assert_allclose(maps.sum(axis=1), 0.0, atol=1e-5)
+    assert np.abs(maps).max() > 0
+
+
+@pytest.mark.parametrize("method", ["deep_lift_shap", "ism", "saliency"])
+def test_the_planted_motif_carries_the_attribution(method):
+    x, where = planted(20)
+    y = (where >= 0).astype(np.uint8)[:, None]
+    done, figures = attribute_classes(planted_deepbind(), x, y, np.arange(20).astype(str),
+                                      ["motif"], [0], method, {**SETTINGS, "method": method},
+                                      CPU)
+    maps = done[0]
+    assert maps.method == method and len(maps.ids) == 10 and figures["skipped"] == []
+    scores = maps.position_scores()
+    for row, start in zip(scores, where[where >= 0]):
+        inside = row[start:start + len(CONSENSUS)]
+        assert inside.sum() > 0.9 * np.abs(row).sum(), (method, start)
+
+
+def test_the_attribute_job_writes_maps_per_class_and_skips_a_class_without_positives(
+        tmp_path, caplog):
+    x, where = planted(40)
+    y = np.stack([(where >= 0), np.zeros(40, bool)], axis=1).astype(np.uint8)
+    save_split(tmp_path / "test.npz", EncodedSplit(x, y, np.array([f"s{i}" for i in range(40)])))
+    save_checkpoint(tmp_path / "model.pt", planted_deepbind(2), model_name="deepbind",
+                    encoding={"classes": ["motif", "never/seen"], "task": "multilabel"},
+                    training={"device": "cpu"}, best_epoch=1, seconds=0.0, device="cpu")
+    with caplog.at_level(logging.INFO):
+        summary = attribute_model(tmp_path / "model.pt", tmp_path / "test.npz",
+                                  {**SETTINGS, "max_sequences": 15}, tmp_path / "attributions",
+                                  gpus=GPUS, holds_gpu=False)
+    assert "class never/seen: no positive sequence among the 15 chosen; skipped" in caplog.text
+    assert summary["classes"] == ["motif"] and summary["skipped"] == ["never/seen"]
+    assert read_summary(tmp_path / "attributions")["method"] == "deep_lift_shap"
+    assert sorted(p.name for p in (tmp_path / "attributions").iterdir()) == [
+        "attribution.json", "motif.npz"]
+    (maps,) = load_classes(tmp_path / "attributions")
+    assert isinstance(maps, ClassAttributions) and len(maps.ids) == 15
+    assert maps.hypothetical.dtype == np.float16 and maps.x.shape == (15, 4, LENGTH)
+    assert set(maps.ids) <= {f"s{i}" for i in range(0, 40, 2)}
+    assert maps.requested == "deep_lift_shap" and maps.fallback == ""
+
+
+def test_a_recurrent_model_is_attributed_by_ism_and_the_fallback_is_recorded(tmp_path):
+    torch.manual_seed(0)
+    gru = build_model("bigru_attention", 1, 30, {"embed_dim": 4, "hidden": 4,
+                                                 "attention_dim": 4, "fc1_units": 4,
+                                                 "fc2_units": 4})
+    save_checkpoint(tmp_path / "model.pt", gru, model_name="bigru_attention",
+                    encoding={"classes": ["c"], "task": "binary"},
+                    training={"device": "cpu"}, best_epoch=1, seconds=0.0, device="cpu")
+    save_split(tmp_path / "test.npz", EncodedSplit(random_x(6, 30), np.ones((6, 1), np.uint8),
+                                                   np.array([f"s{i}" for i in range(6)])))
+    summary = attribute_model(tmp_path / "model.pt", tmp_path / "test.npz", SETTINGS,
+                              tmp_path / "maps", gpus=GPUS, holds_gpu=False)
+    assert summary["method"] == "ism" and summary["requested"] == "deep_lift_shap"
+    assert "GRU layer 'gru' has no DeepLIFT rule" in summary["fallback"]
+    (maps,) = load_classes(tmp_path / "maps")
+    assert maps.method == "ism" and "GRU" in maps.fallback
