@@ -34,7 +34,7 @@ torch.set_num_threads(1)
 CPU = torch.device("cpu")
 LENGTH = 100
 CONSENSUS = "TTGACGCAAT"
-GPUS = {"cpu_only": True, "devices": [0], "lock_dir": ".gpu-locks"}
+GPUS = {"cpu_only": True, "devices": [0], "lock_dir": ".gpu-locks", "jobs_per_device": 1}
 SETTINGS = {"method": "deep_lift_shap", "classes": [], "max_sequences": 100, "references": 4,
             "seed": 0, "batch_size": 64}
 
