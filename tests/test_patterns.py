@@ -49,7 +49,9 @@ def planted_maps(n: int = 300, seed: int = 0) -> tuple[ClassAttributions, np.nda
 
 def write_maps(folder, maps: ClassAttributions) -> None:
     maps.save(class_path(folder, maps.class_name))
-    write_summary(folder, {"classes": [maps.class_name]})
+    write_summary(folder, {"method": maps.method, "requested": maps.method, "fallback": "",
+                           "n_sequences": len(maps.ids), "classes": [maps.class_name],
+                           "skipped": []})
 
 
 def run(tmp_path, maps):

@@ -4,6 +4,7 @@ a run that says when its --resources gpu differs from the config's slots."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -37,3 +38,16 @@ def test_gpu_slots_are_gpus_times_jobs_per_device(tmp_path):
     (tmp_path / TARGET).unlink()
     output = run(tmp_path, "--resources", "gpu=1")
     assert "the config has 3 GPU slot(s)" in output and "--resources gpu=3" in output
+
+
+def test_every_gpu_slotted_rule_asks_slurm_for_a_gpu():
+    rules = (REPO / "workflow/rules").glob("*.smk")
+    slotted = {rule for path in rules
+               for rule, body in re.findall(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)+)", path.read_text(),
+                                            re.M)
+               if "gpu=gpu_slots" in body}
+    assert slotted == {"train", "attribute"}
+    profile = yaml.safe_load((REPO / "workflow/profiles/slurm/config.yaml").read_text())
+    for rule in slotted:
+        assert profile["set-resources"][rule]["gpu"] == 1
+        assert profile["set-resources"][rule]["cpus_per_task"] == "threads"

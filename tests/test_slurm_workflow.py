@@ -39,7 +39,7 @@ CONFIG = {
                          "task": "multilabel", "length": 200}},
     "architectures": {"db": {"model": "deepbind", "params": {"filters": 4}}},
     "training": {"epochs": 2, "threads": 1, "mem_mb": TRAIN_MEM_MB, "runtime": TRAIN_MINUTES},
-    "motifs": {"max_sequences": 200},
+    "motifs": {"max_sequences": 200, "method": "filters"},  # attribute: see test_profiles
 }
 # The plugin's sbatch --comment: rule_<rule>[_wildcards_<values joined by _>].
 EXPECTED = {

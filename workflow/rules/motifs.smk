@@ -251,14 +251,14 @@ rule pattern_logos:
         ),
         maps=report(
             directory("results/{dataset}/{arch}/attribution_maps"),
-            patterns=["{class}.png"],
+            patterns=["{label}.png"],
             caption="../report/attribution_maps.rst",
             category="Attribution",
             subcategory="{dataset}",
             labels={
                 "dataset": "{dataset}",
                 "architecture": "{arch}",
-                "class": "{class}",
+                "class": "{label}",
             },
         ),
     log:
