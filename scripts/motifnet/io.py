@@ -1,4 +1,4 @@
-"""Small file helpers: transparent gzip reading, and atomic writes of files, JSON and TSV."""
+"""Small file helpers: transparent gzip reading (whole or by numbered lines), and atomic writes of files, JSON and TSV."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import tempfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -29,6 +30,25 @@ def open_text(path: str | os.PathLike) -> IO[str]:
     if is_gzip(path):
         return gzip.open(path, "rt")
     return open(path, "rt")
+
+
+def text_lines(path: str | os.PathLike) -> Iterator[tuple[int, str]]:
+    """(line number, text without the line end) of a plain or gzipped text file; a file that
+    cannot be read to its end is an :class:`InputError` naming the line where reading failed."""
+    number = 0
+    handle = open_text(path)
+    try:
+        for number, raw in enumerate(handle, start=1):
+            yield number, raw.rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise InputError("not a text file (undecodable bytes)", path=path, line=number + 1,
+                         hint="give a plain or gzipped text file") from None
+    except (EOFError, OSError, zlib.error) as error:
+        raise InputError(f"unreadable after line {number} ({error})", path=path,
+                         line=number + 1, hint="the file is truncated or not valid gzip: "
+                         "re-create or re-download it") from None
+    finally:
+        handle.close()
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError
-from ..io import open_text
+from ..io import text_lines
 
 STRANDS = {"+", "-", "."}
 
@@ -39,6 +39,20 @@ def int_field(value: str, what: str, path: str, line: int) -> int:
     return number
 
 
+def interval_fields(cols: list[str], path: str, line: int) -> tuple[int, int, str]:
+    """Start, end and strand (column 6, ``.`` when absent) of a BED-like line, checked."""
+    start = int_field(cols[1], "start", path, line)
+    end = int_field(cols[2], "end", path, line)
+    if start >= end:
+        raise InputError(f"start {start} is not below end {end}", path=path, line=line,
+                         hint="fix or remove the line")
+    strand = cols[5] if len(cols) > 5 else "."
+    if strand not in STRANDS:
+        raise InputError(f"strand '{strand}' is not +, - or .", path=path, line=line,
+                         hint="column 6 holds the strand")
+    return start, end, strand
+
+
 def read_bed(
     path: str | os.PathLike,
     label_columns: list[int] | None = None,
@@ -59,45 +73,28 @@ def read_bed(
     labels: list[list[str]] = []
     splits: list[str] = []
     header: list[str] | None = None
-    with open_text(path) as handle:
-        try:
-            for number, raw in enumerate(handle, start=1):
-                text = raw.rstrip("\r\n")
-                if not text.strip():
-                    continue
-                if text.startswith("#"):
-                    header = text.lstrip("#").split("\t")
-                    continue
-                if text.startswith(("track", "browser")):
-                    continue
-                cols = text.split("\t")
-                if len(cols) < needed:
-                    raise InputError(
-                        f"{len(cols)} tab-separated columns, at least {needed} needed",
-                        path=path, line=number,
-                        hint="BED needs chrom, start, end (tab-separated) and the label "
-                        "columns the config names",
-                    )
-                start = int_field(cols[1], "start", path, number)
-                end = int_field(cols[2], "end", path, number)
-                if start >= end:
-                    raise InputError(f"start {start} is not below end {end}", path=path,
-                                     line=number, hint="fix or remove the interval")
-                name = cols[3] if len(cols) > 3 else "."
-                strand = cols[5] if len(cols) > 5 else "."
-                if strand not in STRANDS:
-                    raise InputError(f"strand '{strand}' is not +, - or .", path=path,
-                                     line=number, hint="column 6 holds the strand")
-                rows.append((cols[0], start, end, name, strand, number))
-                labels.append([cols[c - 1].strip() for c in label_columns])
-                if split_column:
-                    splits.append(cols[split_column - 1].strip())
-        except UnicodeDecodeError:
-            raise InputError("not a text BED file (undecodable bytes)", path=path,
-                             hint="give a plain or gzipped BED file") from None
-        except (EOFError, OSError) as error:
-            raise InputError(f"unreadable file ({error})", path=path,
-                             hint="the file may be truncated or not gzip: re-create it") from None
+    for number, text in text_lines(path):
+        if not text.strip():
+            continue
+        if text.startswith("#"):
+            header = text.lstrip("#").split("\t")
+            continue
+        if text.startswith(("track", "browser")):
+            continue
+        cols = text.split("\t")
+        if len(cols) < needed:
+            raise InputError(
+                f"{len(cols)} tab-separated columns, at least {needed} needed",
+                path=path, line=number,
+                hint="BED needs chrom, start, end (tab-separated) and the label "
+                "columns the config names",
+            )
+        start, end, strand = interval_fields(cols, path, number)
+        name = cols[3] if len(cols) > 3 else "."
+        rows.append((cols[0], start, end, name, strand, number))
+        labels.append([cols[c - 1].strip() for c in label_columns])
+        if split_column:
+            splits.append(cols[split_column - 1].strip())
     if not rows:
         raise InputError("no intervals in the file", path=path,
                          hint="the BED file is empty; check that it was written completely")

@@ -11,14 +11,13 @@ TSV: a header row with ``id``, ``sequence``, the label column(s) and optionally 
 from __future__ import annotations
 
 import os
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..io import open_text
+from ..io import text_lines
 from .bed import BedTable
 from .extract import length_notes, pad_to_length, resize
 from .intervals import LabelledIntervals, assign_ids, from_label_columns
@@ -52,24 +51,6 @@ def _check_letters(sequence: str, path: str, line: int) -> str:
     return sequence.replace("U", "T").replace("u", "t")
 
 
-def _lines(path: str):
-    """(line number, text) of a plain or gzipped text file; unreadable parts name the line."""
-    number = 0
-    handle = open_text(path)
-    try:
-        for number, raw in enumerate(handle, start=1):
-            yield number, raw.rstrip("\r\n")
-    except UnicodeDecodeError:
-        raise InputError("not a text file (undecodable bytes)", path=path, line=number + 1,
-                         hint="give a plain or gzipped text file") from None
-    except (EOFError, OSError, zlib.error) as error:
-        raise InputError(f"unreadable after line {number} ({error})", path=path,
-                         line=number + 1, hint="the file is truncated or not valid gzip: "
-                         "re-create or re-download it") from None
-    finally:
-        handle.close()
-
-
 def _parse_header(text: str, path: str, line: int) -> tuple[str, str, str | None]:
     """Id, label and split of a FASTA header ``>ID label=X split=Y`` or ``>ID X``."""
     fields = text[1:].split()
@@ -91,7 +72,7 @@ def read_fasta(path: str | os.PathLike) -> SequenceRecords:
     """Read a FASTA (plain or gzipped) whose headers carry a label and optionally a split."""
     path = str(path)
     ids, labels, splits, lines, chunks = [], [], [], [], []
-    for number, text in _lines(path):
+    for number, text in text_lines(path):
         if text.startswith(">"):
             if chunks and not chunks[-1]:
                 raise InputError(f"record '{ids[-1]}' has no sequence", path=path,
@@ -127,7 +108,7 @@ def read_tsv(path: str | os.PathLike, label_columns: list[str]) -> SequenceRecor
     """Read a TSV with a header row: ``id``, ``sequence``, label columns, optional ``split``."""
     path = str(path)
     rows, lines, header = [], [], None
-    for number, text in _lines(path):
+    for number, text in text_lines(path):
         if not text.strip():
             continue
         cols = text.split("\t")

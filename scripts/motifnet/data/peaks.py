@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..io import atomic_write, open_text
-from .bed import STRANDS, int_field
+from ..io import atomic_write, text_lines
+from .bed import interval_fields
 
 log = logging.getLogger(__name__)
 
@@ -62,44 +61,24 @@ def read_peaks(path: str | os.PathLike, tf: str, fmt: str = "auto",
     path = str(path)
     fmt = peak_format(path, fmt)
     rows = []
-    number = 0
-    try:
-        with open_text(path) as handle:
-            for number, raw in enumerate(handle, start=1):
-                text = raw.rstrip("\r\n")
-                if not text.strip() or text.startswith(("#", "track", "browser")):
-                    continue
-                cols = text.split("\t")
-                if fmt == "narrowPeak" and len(cols) != NARROWPEAK_COLUMNS:
-                    raise InputError(
-                        f"{len(cols)} tab-separated columns; narrowPeak has exactly "
-                        f"{NARROWPEAK_COLUMNS}", path=path, line=number,
-                        hint="give the peak caller's narrowPeak as written, or set "
-                        "peaks.format: bed to read chrom, start, end only")
-                if len(cols) < 3:
-                    raise InputError(f"{len(cols)} tab-separated columns, at least 3 needed",
-                                     path=path, line=number,
-                                     hint="a peak line holds chrom, start, end (tab-separated)")
-                start = int_field(cols[1], "start", path, number)
-                end = int_field(cols[2], "end", path, number)
-                if start >= end:
-                    raise InputError(f"start {start} is not below end {end}", path=path,
-                                     line=number, hint="fix or remove the peak")
-                strand = cols[5] if len(cols) > 5 else "."
-                if strand not in STRANDS:
-                    raise InputError(f"strand '{strand}' is not +, - or .", path=path,
-                                     line=number, hint="column 6 holds the strand")
-                centre = (start + end) // 2
-                peak = (_summit(cols, start, end, path, number)
-                        if fmt == "narrowPeak" and summit else centre)
-                rows.append((tf, cols[0], start, end, strand, peak, f"{path}:{number}"))
-    except UnicodeDecodeError:
-        raise InputError("not a text file (undecodable bytes)", path=path, line=number + 1,
-                         hint="give a plain or gzipped narrowPeak or BED file") from None
-    except (EOFError, OSError, zlib.error) as error:
-        raise InputError(f"unreadable after line {number} ({error})", path=path,
-                         line=number + 1, hint="the file is truncated or not valid gzip: "
-                         "re-create or re-download it") from None
+    for number, text in text_lines(path):
+        if not text.strip() or text.startswith(("#", "track", "browser")):
+            continue
+        cols = text.split("\t")
+        if fmt == "narrowPeak" and len(cols) != NARROWPEAK_COLUMNS:
+            raise InputError(
+                f"{len(cols)} tab-separated columns; narrowPeak has exactly "
+                f"{NARROWPEAK_COLUMNS}", path=path, line=number,
+                hint="give the peak caller's narrowPeak as written, or set "
+                "peaks.format: bed to read chrom, start, end only")
+        if len(cols) < 3:
+            raise InputError(f"{len(cols)} tab-separated columns, at least 3 needed",
+                             path=path, line=number,
+                             hint="a peak line holds chrom, start, end (tab-separated)")
+        start, end, strand = interval_fields(cols, path, number)
+        peak = (_summit(cols, start, end, path, number)
+                if fmt == "narrowPeak" and summit else (start + end) // 2)
+        rows.append((tf, cols[0], start, end, strand, peak, f"{path}:{number}"))
     if not rows:
         raise InputError("no peaks in the file", path=path,
                          hint="the peak file is empty; check that the peak caller finished")
