@@ -1,5 +1,6 @@
 """Peak files through the workflow: real E. coli peaks of the CTCF motif train a model whose
-filters are named CTCF; synthetic peak panels bin into labels that equal bedtools' answer."""
+filters and TF-MoDISco patterns are named CTCF; synthetic peak panels bin into labels that
+equal bedtools' answer."""
 
 import json
 import shutil
@@ -56,6 +57,7 @@ def test_ecoli_peaks_with_gc_matched_negatives_name_ctcf(tmp_path):
     assert "MA0139" in set(named["target_id"].map(base_id)), named
     learned = json.loads((tmp_path / "results/ecoli_ctcf/cnn-25/learned.json").read_text())
     assert learned["layers"]["conv1"]["ground_truth"]["recovered"] == ["CTCF"]
+    assert learned["attribution"]["ground_truth"]["recovered"] == ["CTCF"]  # TF-MoDISco too
     metrics = json.loads((tmp_path / "results/ecoli_ctcf/cnn-25/metrics.json").read_text())
     assert metrics["auroc"] > 0.9
 
