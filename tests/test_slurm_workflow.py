@@ -97,6 +97,7 @@ def test_workflow_jobs_go_through_sbatch_and_a_rerun_after_scancel_runs_only_the
     assert sorted(comments) == sorted(EXPECTED), "each job submitted once, by sbatch"
     planned = job_stats(first_log.read_text())
     assert planned.pop("all") == 1  # the target rule runs no command: never submitted
+    assert planned.pop("learned") == 1  # a localrule: merges two JSON files on the login node
     assert planned == {c.removeprefix("rule_").split("_wildcards_")[0]: 1 for c in EXPECTED}
     assert len({j["JobName"] for j in first}) == 1, "one run id names all jobs"
     for job in first:
