@@ -44,6 +44,21 @@ def save_and_close(fig: plt.Figure, path: str | os.PathLike) -> None:
     plt.close(fig)
 
 
+def panel_grid(n: int, ncols: int, panel: tuple[float, float], empty: str
+               ) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A figure of ``n`` panels of ``panel`` inches in at most ``ncols`` columns, unused axes
+    hidden; with no panels, one axis saying ``empty``. Returns the figure and the n axes."""
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, -(-n // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows),
+                             squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    if not n:
+        axes[0, 0].text(0.5, 0.5, empty, ha="center", va="center")
+    return fig, list(axes.ravel()[:n])
+
+
 def logo_grid(
     pfms: Sequence[np.ndarray],
     names: Sequence[str],
@@ -54,14 +69,8 @@ def logo_grid(
     """Logos of the ``top`` most informative PFMs, titled by ``names``; returns their indices."""
     total_ic = [float(information_content(p).sum()) for p in pfms]
     ranked = sorted(range(len(pfms)), key=lambda i: -total_ic[i])[:top]
-    ncols = max(1, min(ncols, len(ranked)))
-    nrows = max(1, -(-len(ranked) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 1.7 * nrows), squeeze=False)
-    for ax in axes.ravel()[len(ranked) :]:
-        ax.axis("off")
-    if not ranked:
-        axes[0, 0].text(0.5, 0.5, "no filter PFMs", ha="center", va="center")
-    for ax, i in zip(axes.ravel(), ranked):
+    fig, axes = panel_grid(len(ranked), ncols, (3.2, 1.7), "no filter PFMs")
+    for ax, i in zip(axes, ranked):
         draw_ic_logo(ax, pfms[i], f"{names[i]} ({total_ic[i]:.1f} bits)")
     fig.tight_layout()
     save_and_close(fig, path)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .attribution_maps import ClassAttributions, file_stem, load_classes, read_summary
 from .ground_truth import read_instances
-from .logos import draw_ic_logo, save_and_close
+from .logos import draw_ic_logo, panel_grid, save_and_close
 from .meme import Motif, read_meme
 from .patterns import Pattern, modisco_path, read_modisco, read_pattern_table
 
@@ -77,14 +77,8 @@ def overview(patterns: list[Pattern], names: pd.DataFrame, table: pd.DataFrame,
              path: str | os.PathLike, top: int = 16) -> None:
     """CWMs of the ``top`` patterns with most seqlets, titled with their names."""
     shown = sorted(patterns, key=lambda p: -len(p.seqlets))[:top]
-    ncols = 2 if len(shown) > 1 else 1
-    nrows = max(1, -(-len(shown) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 1.8 * nrows), squeeze=False)
-    for ax in axes.ravel()[len(shown):]:
-        ax.axis("off")
-    if not shown:
-        axes[0, 0].text(0.5, 0.5, "TF-MoDISco found no patterns", ha="center", va="center")
-    for ax, p in zip(axes.ravel(), shown):
+    fig, axes = panel_grid(len(shown), 2, (6, 1.8), "TF-MoDISco found no patterns")
+    for ax, p in zip(axes, shown):
         row = names.loc[p.id]
         label = row["target_name"] if row["named"] else "not named"
         columns = shown_columns(p, *table.loc[p.id, ["query_start", "query_end"]])
