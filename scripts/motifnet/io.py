@@ -91,7 +91,11 @@ def write_tsv(path: str | os.PathLike, table: Any, compress: bool = False, **opt
 
 
 def save_figure(figure: Any, path: str | os.PathLike, dpi: int = 120) -> None:
-    """Write a matplotlib figure atomically, in the format of the path's suffix (PNG without)."""
+    """Write a matplotlib figure atomically, in the format of the path's suffix (PNG without).
+
+    Figures lay themselves out (``tight_layout`` or a constrained layout), so the figure is
+    drawn once: ``bbox_inches="tight"`` would draw it a second time to crop it.
+    """
     fmt = Path(path).suffix.lstrip(".") or "png"
     with atomic_path(path) as tmp:
-        figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
+        figure.savefig(tmp, format=fmt, dpi=dpi)

@@ -32,6 +32,10 @@ rule warm_tomtom:
         "../../scripts/warm_tomtom.py"
 
 
+# The per-model motif jobs run on one core each, so that on a workstation several of them (of
+# one model or of several) run side by side; attribute, like train, takes training.threads.
+
+
 rule extract_pfms:
     input:
         model="results/{dataset}/{arch}/model.pt",
@@ -46,7 +50,6 @@ rule extract_pfms:
         "benchmarks/extract_pfms/{dataset}/{arch}.tsv"
     conda:
         "../../envs/motifs.yaml"
-    threads: 2
     params:
         motifs=filter_settings(),
         layers=layers_of,
@@ -70,7 +73,6 @@ rule tomtom:
         "benchmarks/tomtom/{dataset}/{arch}.tsv"
     conda:
         "../../envs/meme.yaml"
-    threads: 2
     params:
         tomtom=config["tomtom"],
         ground_truth=ground_truth,
@@ -180,7 +182,6 @@ rule modisco:
         "benchmarks/modisco/{dataset}/{arch}.tsv"
     conda:
         "../../envs/attribution.yaml"
-    threads: 2
     params:
         modisco=config["modisco"],
         trim_ic=config["motifs"]["trim_ic"],
@@ -208,7 +209,6 @@ rule tomtom_patterns:
         "benchmarks/tomtom_patterns/{dataset}/{arch}.tsv"
     conda:
         "../../envs/meme.yaml"
-    threads: 1
     params:
         tomtom=config["tomtom"],
         ground_truth=ground_truth,
