@@ -6,11 +6,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 from motifnet.errors import InputError
 from motifnet.motifs.attribution_maps import ClassAttributions
 from motifnet.motifs.ground_truth import position_mask, read_instances
-from motifnet.motifs.seqlets import attribution_scores, separation, seqlet_scores
+from motifnet.motifs.seqlets import (
+    attribution_scores,
+    auroc,
+    average_precision,
+    separation,
+    seqlet_scores,
+)
 
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 
@@ -75,3 +82,15 @@ def test_attribution_auroc_separates_own_motif_positions_from_background():
     assert attribution_scores([backwards], INSTANCES)["auroc"] == 0.0
     mask = position_mask(INSTANCES, np.array(["s1", "s0"]), 100)
     assert mask[0, 30:40].all() and mask[1, 50:60].all() and mask.sum() == 30
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_auroc_and_average_precision_equal_scikit_learns_with_ties(seed):
+    rng = np.random.default_rng(seed)
+    labels = rng.random(300) < 0.2
+    labels[:2] = [True, False]
+    # float16 sizes and rounding, as the maps are stored: many tied scores
+    scores = np.round(rng.random(300) + labels * 0.3, 1).astype(np.float16)
+    assert auroc(labels, scores) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
+    assert average_precision(labels, scores) == pytest.approx(
+        average_precision_score(labels, scores), abs=1e-12)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, roc_auc_score
+from scipy.stats import rankdata
 
 from .attribution_maps import ClassAttributions
 from .ground_truth import position_mask
@@ -58,6 +58,29 @@ def seqlet_scores(seqlets: pd.DataFrame, instances: pd.DataFrame,
             "instances": int(total)}
 
 
+def auroc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve (ties count one half): scikit-learn's ``roc_auc_score`` as
+    the Mann-Whitney U statistic, without its per-call input validation, which costs a
+    millisecond per sequence here."""
+    positives = int(labels.sum())
+    negatives = len(labels) - positives
+    ranks = rankdata(scores)
+    return float((ranks[labels].sum() - positives * (positives + 1) / 2)
+                 / (positives * negatives))
+
+
+def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Average precision as scikit-learn's ``average_precision_score`` defines it: precision
+    at each distinct score, weighted by the recall it adds."""
+    order = np.argsort(-scores, kind="stable")
+    ranked, hits = scores[order], labels[order]
+    last = np.r_[np.flatnonzero(np.diff(ranked)), len(ranked) - 1]  # last of each tied run
+    true = np.cumsum(hits)[last]
+    precision = true / (last + 1)
+    recall = true / true[-1]
+    return float(np.sum(np.diff(recall, prepend=0.0) * precision))
+
+
 def separation(maps: ClassAttributions, instances: pd.DataFrame) -> tuple[list, list]:
     """Per sequence of ``maps`` with both kinds of position: AUROC and AUPRC of the attribution
     size separating the class's own motif positions from background positions."""
@@ -71,8 +94,8 @@ def separation(maps: ClassAttributions, instances: pd.DataFrame) -> tuple[list, 
         labels = positive[keep]
         if labels.all() or not labels.any():
             continue
-        aurocs.append(roc_auc_score(labels, score[keep]))
-        auprcs.append(average_precision_score(labels, score[keep]))
+        aurocs.append(auroc(labels, score[keep]))
+        auprcs.append(average_precision(labels, score[keep]))
     return aurocs, auprcs
 
 
