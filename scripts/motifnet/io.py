@@ -1,4 +1,5 @@
-"""Small file helpers: transparent gzip reading (whole or by numbered lines), and atomic writes of files, JSON and TSV."""
+"""Small file helpers: transparent gzip reading (whole or by numbered lines), and atomic
+writes of files, JSON and TSV."""
 
 from __future__ import annotations
 
