@@ -1,6 +1,6 @@
 """Rule attribute: attribution maps of a trained model's sequences, per class, on its GPU slot."""
 
-from motifnet.motifs.attribution import attribute_model
+from motifnet.interpret.attribution import attribute_model
 from motifnet.rulescript import run
 
 

@@ -3,7 +3,7 @@ trimmed PFMs as TomTom queries."""
 
 import os
 
-from motifnet.motifs.patterns import find_model_patterns
+from motifnet.interpret.patterns import find_model_patterns
 from motifnet.rulescript import run
 
 

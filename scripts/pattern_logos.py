@@ -1,7 +1,7 @@
 """Rule pattern_logos: each pattern's CWM and PFM beside its match, an overview of the patterns,
 and attribution maps of top sequences per class with the embedded motifs marked."""
 
-from motifnet.motifs.pattern_logos import draw_pattern_logos
+from motifnet.interpret.pattern_logos import draw_pattern_logos
 from motifnet.rulescript import run
 
 

@@ -2,7 +2,7 @@
 the shuffled null, and score patterns, seqlets and attributions (against the embedded motifs of
 synthetic data)."""
 
-from motifnet.motifs.pattern_names import name_patterns
+from motifnet.interpret.pattern_names import name_patterns
 from motifnet.rulescript import run
 
 

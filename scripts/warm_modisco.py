@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from motifnet.motifs.patterns import warm_up
+from motifnet.interpret.patterns import warm_up
 from motifnet.rulescript import run
 
 

@@ -14,8 +14,7 @@ import torch
 from motifnet.data.encoded import EncodedSplit, save_split
 from motifnet.data.onehot import encode
 from motifnet.errors import InputError
-from motifnet.models import build_model
-from motifnet.motifs.attribution import (
+from motifnet.interpret.attribution import (
     attribute_classes,
     attribute_model,
     chosen_classes,
@@ -26,7 +25,8 @@ from motifnet.motifs.attribution import (
     saliency,
     select_sequences,
 )
-from motifnet.motifs.attribution_maps import ClassAttributions, load_classes, read_summary
+from motifnet.interpret.attribution_maps import ClassAttributions, load_classes, read_summary
+from motifnet.models import build_model
 from motifnet.train.checkpoint import save_checkpoint
 
 torch.set_num_threads(1)

@@ -8,9 +8,9 @@ import pandas as pd
 from test_pattern_names import TARGETS, TOMTOM
 from test_patterns import planted_maps, run
 
-from motifnet.motifs.attribution_maps import ClassAttributions
-from motifnet.motifs.pattern_logos import attribution_figure, draw_pattern_logos
-from motifnet.motifs.pattern_names import name_patterns
+from motifnet.interpret.attribution_maps import ClassAttributions
+from motifnet.interpret.pattern_logos import attribution_figure, draw_pattern_logos
+from motifnet.interpret.pattern_names import name_patterns
 
 PNG = b"\x89PNG"
 

@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pandas as pd
 
-from motifnet.motifs.attribution_maps import write_summary
+from motifnet.interpret.attribution_maps import write_summary
+from motifnet.interpret.pattern_names import name_patterns
+from motifnet.interpret.patterns import PATTERN_COLUMNS, SEQLET_COLUMNS
 from motifnet.motifs.meme import Motif, read_meme, write_meme
-from motifnet.motifs.pattern_names import name_patterns
-from motifnet.motifs.patterns import PATTERN_COLUMNS, SEQLET_COLUMNS
 from motifnet.motifs.scoring import merge_learned
 from motifnet.report.summary import summary_row
 

@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 
 from motifnet.data.onehot import encode
-from motifnet.motifs.attribution_maps import ClassAttributions, class_path, write_summary
-from motifnet.motifs.meme import read_meme
-from motifnet.motifs.patterns import (
+from motifnet.interpret.attribution_maps import ClassAttributions, class_path, write_summary
+from motifnet.interpret.patterns import (
     PATTERN_COLUMNS,
     SEQLET_COLUMNS,
     find_model_patterns,
     read_pattern_table,
     read_seqlets,
 )
+from motifnet.motifs.meme import read_meme
 
 LENGTH = 200  # patterns are 50 nt wide: seqlets near the ends of short sequences are dropped
 MOTIF = "TTGACGCAAT"
@@ -112,7 +112,7 @@ def test_maps_without_a_motif_give_no_patterns_and_empty_valid_files(tmp_path, c
 
 @pytest.mark.parametrize("trim_ic,window", [(0.5, True), (0.0, False)])
 def test_the_query_is_trimmed_as_filter_pfms_are(trim_ic, window):
-    from motifnet.motifs.patterns import Pattern
+    from motifnet.interpret.patterns import Pattern
 
     pfm = np.full((30, 4), 0.25)
     pfm[10:16] = np.eye(4)[[0, 1, 2, 3, 0, 1]] * 0.97 + 0.0075

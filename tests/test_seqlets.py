@@ -9,9 +9,9 @@ import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from motifnet.errors import InputError
-from motifnet.motifs.attribution_maps import ClassAttributions
-from motifnet.motifs.ground_truth import position_mask, read_instances
-from motifnet.motifs.seqlets import (
+from motifnet.interpret.attribution_maps import ClassAttributions
+from motifnet.interpret.ground_truth import position_mask, read_instances
+from motifnet.interpret.seqlets import (
     attribution_scores,
     auroc,
     average_precision,

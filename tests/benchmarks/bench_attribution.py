@@ -27,9 +27,9 @@ import numpy as np
 import torch
 
 from motifnet.data.encoded import load_split
-from motifnet.motifs.attribution import deep_lift_shap, ism_outputs, saliency
-from motifnet.motifs.attribution_maps import ClassAttributions
-from motifnet.motifs.patterns import tfmodisco, warm_up
+from motifnet.interpret.attribution import deep_lift_shap, ism_outputs, saliency
+from motifnet.interpret.attribution_maps import ClassAttributions
+from motifnet.interpret.patterns import tfmodisco, warm_up
 from motifnet.train.checkpoint import load_model
 
 TARGET_SECONDS = 120.0

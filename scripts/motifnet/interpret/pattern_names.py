@@ -17,11 +17,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..io import write_json, write_tsv
-from .attribution_maps import load_classes, read_summary
-from .ground_truth import read_instances
-from .meme import read_meme
-from .patterns import read_pattern_table, read_seqlets
-from .scoring import (
+from ..motifs.meme import read_meme
+from ..motifs.scoring import (
     CALL_SETTINGS,
     NAME_COLUMNS,
     call_names,
@@ -29,8 +26,11 @@ from .scoring import (
     informative_queries,
     score_filters,
 )
+from ..motifs.tomtom import write_matches
+from .attribution_maps import load_classes, read_summary
+from .ground_truth import read_instances
+from .patterns import read_pattern_table, read_seqlets
 from .seqlets import attribution_scores, seqlet_scores
-from .tomtom import write_matches
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ def _overlapping(cores: pd.DataFrame, instances: pd.DataFrame) -> pd.DataFrame:
 def seqlet_scores(seqlets: pd.DataFrame, instances: pd.DataFrame,
                   attributed: dict[str, np.ndarray], length: int, seed: int = 0) -> dict:
     """Precision, chance precision and recall of the seqlets (``seqlets.tsv`` rows) against the
-    embedded ``instances`` (:func:`motifnet.motifs.ground_truth.read_instances`);
+    embedded ``instances`` (:func:`motifnet.interpret.ground_truth.read_instances`);
     ``attributed``: class -> the ids of the sequences attributed for it."""
     cores = seqlets[["sequence", "core_start", "core_end", "class"]].set_axis(
         ["sequence", "start", "end", "class"], axis=1).reset_index(drop=True)

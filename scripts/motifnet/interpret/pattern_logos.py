@@ -18,10 +18,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..motifs.logos import draw_ic_logo, panel_grid, save_and_close
+from ..motifs.meme import Motif, read_meme
 from .attribution_maps import ClassAttributions, file_stem, load_classes, read_summary
 from .ground_truth import read_instances
-from .logos import draw_ic_logo, panel_grid, save_and_close
-from .meme import Motif, read_meme
 from .patterns import Pattern, modisco_path, read_modisco, read_pattern_table
 
 NOT_NAMED = "not named: no match passes the calibrated call"

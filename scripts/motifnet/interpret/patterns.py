@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_path, write_tsv
+from ..motifs.meme import Motif, information_content, write_meme
+from ..motifs.pfm import trim
 from .attribution_maps import ClassAttributions, file_stem, load_classes
-from .meme import Motif, information_content, write_meme
-from .pfm import trim
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,2 @@
+"""Interpretation stage: attribution maps, TF-MoDISco patterns and seqlets, their logos and
+their scores against embedded motifs."""

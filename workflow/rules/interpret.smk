@@ -1,0 +1,150 @@
+# Interpretation: attribution maps per class (tangermeme), TF-MoDISco patterns, their names
+# (the motif stage's calibrated TomTom call) and logos.
+
+
+rule attribute:
+    """Attribution maps of a model's sequences per class; GPU-slotted like training."""
+    input:
+        model="results/{dataset}/{arch}/model.pt",
+        sequences=f"results/{{dataset}}/data/{config['attribution']['split']}.npz",
+    output:
+        maps=directory("results/{dataset}/{arch}/attributions"),
+    log:
+        "logs/attribute/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/attribute/{dataset}/{arch}.tsv"
+    conda:
+        "../../envs/attribution.yaml"
+    threads: lambda wildcards: training_settings(wildcards.arch)["threads"]
+    resources:
+        gpu=gpu_slots,
+        mem_mb=lambda wildcards, attempt: training_settings(wildcards.arch)["mem_mb"]
+        * attempt,
+        runtime=lambda wildcards, attempt: training_settings(wildcards.arch)["runtime"]
+        * attempt,
+    params:
+        # a change of batch size or examples reruns nothing (the script reads batch_size)
+        attribution=attribution_settings(),
+    script:
+        "../../scripts/attribute.py"
+
+
+rule warm_modisco:
+    """Compile TF-MoDISco's numba kernels once into the shared cache, beside training."""
+    output:
+        f"{NUMBA_CACHE}/modisco.warm",
+    log:
+        "logs/warm_modisco.log",
+    conda:
+        "../../envs/attribution.yaml"
+    params:
+        numba_cache=lambda wildcards, output: Path(output[0]).parent,
+    script:
+        "../../scripts/warm_modisco.py"
+
+
+rule modisco:
+    input:
+        attributions="results/{dataset}/{arch}/attributions",
+        warm=rules.warm_modisco.output[0],
+    output:
+        modisco=directory("results/{dataset}/{arch}/modisco"),
+        patterns="results/{dataset}/{arch}/patterns.tsv",
+        seqlets="results/{dataset}/{arch}/seqlets.tsv",
+        meme="results/{dataset}/{arch}/patterns.meme",
+    log:
+        "logs/modisco/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/modisco/{dataset}/{arch}.tsv"
+    conda:
+        "../../envs/attribution.yaml"
+    params:
+        modisco=config["modisco"],
+        trim_ic=config["motifs"]["trim_ic"],
+        numba_cache=lambda wildcards, input: Path(input.warm).parent,
+    script:
+        "../../scripts/modisco.py"
+
+
+rule tomtom_patterns:
+    input:
+        queries="results/{dataset}/{arch}/patterns.meme",
+        patterns="results/{dataset}/{arch}/patterns.tsv",
+        seqlets="results/{dataset}/{arch}/seqlets.tsv",
+        attributions="results/{dataset}/{arch}/attributions",
+        motif_db=rules.export_motif_db.output[0],
+        warm=rules.warm_tomtom.output[0],
+        truth=truth_files,
+    output:
+        matches="results/{dataset}/{arch}/pattern_tomtom.tsv",
+        names="results/{dataset}/{arch}/pattern_names.tsv",
+        scores="results/{dataset}/{arch}/patterns.json",
+    log:
+        "logs/tomtom_patterns/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/tomtom_patterns/{dataset}/{arch}.tsv"
+    conda:
+        "../../envs/meme.yaml"
+    params:
+        tomtom=config["tomtom"],
+        ground_truth=ground_truth,
+        numba_cache=lambda wildcards, input: Path(input.warm).parent,
+    script:
+        "../../scripts/tomtom_patterns.py"
+
+
+rule pattern_logos:
+    input:
+        modisco="results/{dataset}/{arch}/modisco",
+        patterns="results/{dataset}/{arch}/patterns.tsv",
+        names="results/{dataset}/{arch}/pattern_names.tsv",
+        attributions="results/{dataset}/{arch}/attributions",
+        motif_db=rules.export_motif_db.output[0],
+        truth=truth_files,
+    output:
+        overview=report(
+            "results/{dataset}/{arch}/patterns.png",
+            caption="../report/patterns.rst",
+            category="Motifs",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "TF-MoDISco patterns",
+            },
+        ),
+        patterns=report(
+            directory("results/{dataset}/{arch}/pattern_logos"),
+            patterns=["{pattern}.png"],
+            caption="../report/pattern_logos.rst",
+            category="Motifs",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "pattern": "{pattern}",
+            },
+        ),
+        maps=report(
+            directory("results/{dataset}/{arch}/attribution_maps"),
+            patterns=["{label}.png"],
+            caption="../report/attribution_maps.rst",
+            category="Attribution",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "class": "{label}",
+            },
+        ),
+    log:
+        "logs/pattern_logos/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/pattern_logos/{dataset}/{arch}.tsv"
+    conda:
+        "../../envs/attribution.yaml"
+    params:
+        motifs=config["motifs"],
+        examples=config["attribution"]["examples"],
+    script:
+        "../../scripts/pattern_logos.py"
