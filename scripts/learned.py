@@ -5,7 +5,8 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    merge_learned(smk.input.get("filters"), smk.input.get("patterns"), smk.output[0])
+    merge_learned(smk.input.get("filters"), smk.input.get("patterns"), smk.output[0],
+                  attention_path=smk.input.get("attention_motifs"))
 
 
 run(main, snakemake)  # noqa: F821

@@ -22,7 +22,8 @@ from conftest import REPO
 
 PARSE_TIME = ("motifnet.config", "motifnet.data.kinds", "motifnet.data.download",
               "motifnet.data.label_values", "motifnet.train.settings",
-              "motifnet.motifs.engines", "motifnet.params")
+              "motifnet.motifs.engines", "motifnet.params",
+              "motifnet.interpret.attention_windows")
 
 
 def config(model: str, **arch) -> dict:
@@ -148,6 +149,40 @@ def test_motifs_method_gives_attribution_alone_to_models_without_motif_layers(me
         return motif_paths(settings, "d", "a")
 
     assert paths("koo_cnn") == cnn and paths("bigru_attention") == gru
+
+
+def attention_config(model: str, method, width: int = 10) -> dict:
+    settings = config(model)
+    settings["motifs"].update(method=method, attention={"width": width})
+    return settings
+
+
+@pytest.mark.parametrize("method,cnn,attention", [
+    (["attribution", "attention"], ["attribution"], ["attribution", "attention"]),
+    (["filters", "attention"], ["filters"], ["filters", "attention"]),
+    ("both", ["filters", "attribution"], ["filters", "attribution"]),
+    ("attention", None, ["attention"]),
+])
+def test_attention_is_a_path_of_models_with_an_attention_pooling(method, cnn, attention):
+    assert motif_paths(attention_config("attention_net", method), "d", "a") == attention
+    assert motif_paths(attention_config("bigru_attention", method), "d", "a") == [
+        path for path in attention if path != "filters"]
+    if cnn is not None:
+        assert motif_paths(attention_config("koo_cnn", method), "d", "a") == cnn
+
+
+def test_attention_alone_for_a_model_without_attention_is_refused_at_config_time():
+    with pytest.raises(InputError, match="model 'koo_cnn' \\(architectures.a\\) has not") as error:
+        motif_paths(attention_config("koo_cnn", "attention"), "d", "a")
+    assert error.value.key == "motifs.method"
+    assert "attention_net, bigru_attention, promoter_net" in error.value.hint
+
+
+def test_attention_motifs_wider_than_the_sequences_are_refused():
+    with pytest.raises(InputError, match="attention motifs of 300 nt from sequences of 200 nt"
+                       ) as error:
+        motif_paths(attention_config("promoter_net", ["attention"], width=300), "d", "a")
+    assert error.value.key == "motifs.attention.width"
 
 
 def test_deeplift_falls_back_to_ism_for_recurrent_models_when_the_config_is_read():

@@ -10,7 +10,10 @@ from functools import lru_cache
 from .data.kinds import dataset_kind, has_genome, peaks_settings
 from .data.label_values import named_labels
 from .errors import InputError
+from .interpret.attention_windows import attention_models
 from .motifs.engines import check_distance
+
+PATHS = ("filters", "attribution", "attention")
 
 
 def _check_genome(name: str, genomes: dict, key: str) -> None:
@@ -172,16 +175,43 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
     return list(wanted)
 
 
+def requested_paths(method: str | list[str]) -> list[str]:
+    """The naming paths ``motifs.method`` asks for, in :data:`PATHS` order: one path, ``both``
+    (filters and attribution) or a list of them."""
+    asked = {method} if isinstance(method, str) else set(method)
+    if "both" in asked:
+        asked |= {"filters", "attribution"}
+    return [path for path in PATHS if path in asked]
+
+
 def motif_paths(config: dict, dataset: str, arch: str) -> list[str]:
     """How ``arch`` on ``dataset`` gets named motifs (``motifs.method``): ``filters`` where it
-    has motif layers, ``attribution``; ``both`` means attribution alone for a model without
-    motif layers."""
+    has motif layers, ``attribution``, ``attention`` where it has an attention pooling. A
+    path the model cannot take is left out where another remains (``both`` means attribution
+    alone for a model without motif layers); ``attention`` alone for a model without
+    attention is refused."""
     method = config["motifs"]["method"]
+    asked = requested_paths(method)
+    model = config["architectures"][arch]["model"]
+    if asked == ["attention"] and model not in attention_models():
+        raise InputError(
+            f"motifs.method attention needs an attention pooling, which model '{model}' "
+            f"(architectures.{arch}) has not", key="motifs.method",
+            hint=f"models with one: {', '.join(attention_models())}; or add another path, "
+            "e.g. [attribution, attention], or restrict the architecture's datasets")
     paths = []
-    if method in ("filters", "both") and motif_layers(config, dataset, arch):
+    if "filters" in asked and motif_layers(config, dataset, arch):
         paths.append("filters")
-    if method in ("attribution", "both"):
+    if "attribution" in asked:
         paths.append("attribution")
+    if "attention" in asked and model in attention_models():
+        width = config["motifs"]["attention"]["width"]
+        length = config["datasets"][dataset]["length"]
+        if width > length:
+            raise InputError(f"attention motifs of {width} nt from sequences of {length} nt "
+                             f"(dataset {dataset})", key="motifs.attention.width",
+                             hint=f"use a width of at most {length}")
+        paths.append("attention")
     return paths
 
 
@@ -208,6 +238,7 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
             raise InputError(f"dataset '{dataset}' is not declared", key=f"{key}.datasets",
                              hint=f"declared datasets: {', '.join(config['datasets'])}")
         motif_layers(config, dataset, name)
+        motif_paths(config, dataset, name)
 
 
 def check_config(config: dict) -> None:

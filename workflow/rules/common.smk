@@ -283,8 +283,13 @@ def ground_truth(wildcards):
 
 
 def filter_settings():
-    """The motifs block without ``method``: choosing the paths changes no filter result."""
-    return {key: value for key, value in config["motifs"].items() if key != "method"}
+    """The motifs block without ``method`` and ``attention``: choosing the paths or the
+    attention recipe changes no filter result."""
+    return {
+        key: value
+        for key, value in config["motifs"].items()
+        if key not in ("method", "attention")
+    }
 
 
 def attribution_settings():
@@ -309,18 +314,35 @@ def attribution_runs():
     ]
 
 
+def attention_runs():
+    """(dataset, architecture) pairs named through attention (``motifs.method``)."""
+    return [(d, a) for d, a in model_runs() if "attention" in motif_paths(config, d, a)]
+
+
+def attributions_of(wildcards):
+    """The attribution maps attention is scored beside, where attribution runs."""
+    if "attribution" in motif_paths(config, wildcards.dataset, wildcards.arch):
+        return f"results/{wildcards.dataset}/{wildcards.arch}/attributions"
+    return []
+
+
 def motif_runs():
     """(dataset, architecture) pairs with named motifs by either path (a learned.json)."""
     return [(d, a) for d, a in model_runs() if motif_paths(config, d, a)]
 
 
 def learned_inputs(wildcards):
-    """The scores learned.json merges: filters.json and patterns.json, as the runs have them."""
+    """The scores learned.json merges: filters.json, patterns.json and
+    attention_motifs.json, as the runs have them."""
     paths = motif_paths(config, wildcards.dataset, wildcards.arch)
     folder = f"results/{wildcards.dataset}/{wildcards.arch}"
     return {
         name: f"{folder}/{name}.json"
-        for name, path in (("filters", "filters"), ("patterns", "attribution"))
+        for name, path in (
+            ("filters", "filters"),
+            ("patterns", "attribution"),
+            ("attention_motifs", "attention"),
+        )
         if path in paths
     }
 

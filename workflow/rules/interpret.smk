@@ -148,3 +148,120 @@ rule pattern_logos:
         examples=config["attribution"]["examples"],
     script:
         "../../scripts/pattern_logos.py"
+
+
+# Attention (seed 004): the maps of models with an attention pooling, their motifs (the same
+# calibrated TomTom call) and their scores against the embedded motifs, beside attribution.
+
+
+rule attention:
+    """Attention maps of a model's sequences per class; GPU-slotted like training."""
+    input:
+        model="results/{dataset}/{arch}/model.pt",
+        sequences=f"results/{{dataset}}/data/{config['attribution']['split']}.npz",
+    output:
+        maps=directory("results/{dataset}/{arch}/attention"),
+    log:
+        "logs/attention/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/attention/{dataset}/{arch}.tsv"
+    conda:
+        "../../envs/attribution.yaml"
+    threads: lambda wildcards: training_settings(wildcards.arch)["threads"]
+    resources:
+        gpu=gpu_slots,
+        mem_mb=lambda wildcards, attempt: training_settings(wildcards.arch)["mem_mb"]
+        * attempt,
+        runtime=lambda wildcards, attempt: training_settings(wildcards.arch)["runtime"]
+        * attempt,
+    params:
+        # the recipe's top sequences, and which sequences attribution takes
+        top_sequences=lookup(dpath="motifs/attention/top_sequences", within=config),
+        selection={
+            key: config["attribution"][key]
+            for key in ("classes", "max_sequences", "seed")
+        },
+    script:
+        "../../scripts/attention.py"
+
+
+rule attention_motifs:
+    input:
+        attention="results/{dataset}/{arch}/attention",
+        attributions=attributions_of,
+        motif_db=rules.export_motif_db.output[0],
+        warm=rules.warm_tomtom.output[0],
+        truth=truth_files,
+    output:
+        meme="results/{dataset}/{arch}/attention_motifs.meme",
+        matches="results/{dataset}/{arch}/attention_tomtom.tsv",
+        names="results/{dataset}/{arch}/attention_names.tsv",
+        scores="results/{dataset}/{arch}/attention_motifs.json",
+    log:
+        "logs/attention_motifs/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/attention_motifs/{dataset}/{arch}.tsv"
+    conda:
+        "../../envs/meme.yaml"
+    params:
+        recipe={
+            key: config["motifs"]["attention"][key] for key in ("width", "recurring")
+        },
+        tomtom=config["tomtom"],
+        ground_truth=ground_truth,
+        numba_cache=lambda wildcards, input: Path(input.warm).parent,
+    script:
+        "../../scripts/attention_motifs.py"
+
+
+rule attention_figures:
+    input:
+        attention="results/{dataset}/{arch}/attention",
+        meme="results/{dataset}/{arch}/attention_motifs.meme",
+        names="results/{dataset}/{arch}/attention_names.tsv",
+        truth=truth_files,
+    output:
+        means=report(
+            "results/{dataset}/{arch}/attention_means.png",
+            caption="../report/attention_means.rst",
+            category="Attention",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "mean attention per class",
+            },
+        ),
+        motifs=report(
+            "results/{dataset}/{arch}/attention_motifs.png",
+            caption="../report/attention_motifs.rst",
+            category="Attention",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "attention motifs",
+            },
+        ),
+        maps=report(
+            directory("results/{dataset}/{arch}/attention_maps"),
+            patterns=["{label}.png"],
+            caption="../report/attention_maps.rst",
+            category="Attention",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "class": "{label}",
+            },
+        ),
+    log:
+        "logs/attention_figures/{dataset}/{arch}.log",
+    benchmark:
+        "benchmarks/attention_figures/{dataset}/{arch}.tsv"
+    conda:
+        "../../envs/attribution.yaml"
+    params:
+        examples=lookup(dpath="motifs/attention/examples", within=config),
+    script:
+        "../../scripts/attention_figures.py"

@@ -8,12 +8,16 @@ def encoded_data(name):
 
 
 def all_targets():
-    """Encoded data of every dataset; with architectures, models, motifs and the summary."""
+    """Encoded data of every dataset; with architectures, models, motifs (filters,
+    patterns, attention) and the summary."""
     targets = [path for name in DATASETS for path in encoded_data(name)]
     if ARCHITECTURES:
         targets += expand_runs("results/{dataset}/{arch}/logos.png", filter_runs())
         targets += expand_runs(
             "results/{dataset}/{arch}/patterns.png", attribution_runs()
+        )
+        targets += expand_runs(
+            "results/{dataset}/{arch}/attention_means.png", attention_runs()
         )
         targets.append("results/summary.tsv")
     return targets

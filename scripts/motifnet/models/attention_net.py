@@ -74,10 +74,17 @@ class AttentionNet(_StemModel):
         self.attention = ConvAttentionPool(hp["filters"], hp["filters"], hp["kernel"])
         self.head_and_output(hp["filters"], n_outputs)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _pooled_features(self, x: Tensor) -> Tensor:
         for conv in self.stem:
             x = conv(x)
-        return self.out(self.fc(self.attention(self.blocks(x))))
+        return self.blocks(x)
+
+    def attention_weights(self, x: Tensor) -> Tensor:
+        """(N, P) attention weights over positions (one pooling for all outputs)."""
+        return self.attention.weights(self._pooled_features(x)).squeeze(1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.out(self.fc(self.attention(self._pooled_features(x))))
 
 
 class PromoterNet(_StemModel):
@@ -117,9 +124,15 @@ class PromoterNet(_StemModel):
     def length_problem(cls, hparams: dict, length: int) -> str | None:
         return pool_problem("the max-pool after the stem", length, hparams["pool"])
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _pooled_features(self, x: Tensor) -> Tensor:
         for conv in self.stem:
             x = conv(x)
-        h = self.blocks(self.pool(x))
-        states, _ = self.lstm(h.transpose(1, 2))
-        return self.out(self.fc(self.attention(states.transpose(1, 2))))
+        states, _ = self.lstm(self.blocks(self.pool(x)).transpose(1, 2))
+        return states.transpose(1, 2)
+
+    def attention_weights(self, x: Tensor) -> Tensor:
+        """(N, P) attention weights over the pooled positions (one pooling for all outputs)."""
+        return self.attention.weights(self._pooled_features(x)).squeeze(1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.out(self.fc(self.attention(self._pooled_features(x))))

@@ -64,6 +64,10 @@ class BiGRUAttention(MotifModel):
         alpha = self.score(self.attend(states)).squeeze(-1).softmax(dim=-1)
         return states, alpha
 
+    def attention_weights(self, x: Tensor) -> Tensor:
+        """(N, L) attention weights over positions (one pooling for all outputs)."""
+        return self.attention(x)[1]
+
     def forward(self, x: Tensor) -> Tensor:
         states, alpha = self.attention(x)
         return self.head(torch.einsum("nl,nlh->nh", alpha, states))

@@ -39,3 +39,7 @@ class ReverseComplementAverage(MotifModel):
 
     def layer_activations(self, x: Tensor, layer: str) -> Tensor:
         return self.inner.layer_activations(x, layer)
+
+    def attention_weights(self, x: Tensor) -> Tensor:
+        """The inner model's attention on the strand given (the reverse pass is not mapped)."""
+        return self.inner.attention_weights(x)

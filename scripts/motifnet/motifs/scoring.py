@@ -286,15 +286,19 @@ def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLik
 
 def merge_learned(filters_path: str | os.PathLike | None,
                   patterns_path: str | os.PathLike | None,
-                  learned_path: str | os.PathLike) -> dict:
+                  learned_path: str | os.PathLike,
+                  attention_path: str | os.PathLike | None = None) -> dict:
     """``learned.json``: what a model learned by every path that ran: the filter scores
     (``filters.json``: engine, settings, ``layers``; ``layers`` empty without that path) and,
-    under ``attribution``, the pattern scores (``patterns.json``)."""
+    under ``attribution``, the pattern scores (``patterns.json``), under ``attention`` the
+    attention motifs' scores (``attention_motifs.json``)."""
     learned: dict = {"layers": {}}
     if filters_path:
         learned = json.loads(Path(filters_path).read_text())
     if patterns_path:
         learned["attribution"] = json.loads(Path(patterns_path).read_text())
+    if attention_path:
+        learned["attention"] = json.loads(Path(attention_path).read_text())
     write_json(learned_path, learned)
     return learned
 

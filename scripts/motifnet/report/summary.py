@@ -1,7 +1,8 @@
 """``results/summary.tsv``: one row per trained model, with its test metrics, its cost, what
-its motif layers learned and what attribution found (TF-MoDISco patterns named, and on
+its motif layers learned, what attribution found (TF-MoDISco patterns named, and on
 synthetic data their ground truth, seqlets and attribution maps scored against the embedded
-motifs); and the same as an HTML table for the report."""
+motifs) and what attention found (attention motifs named; the maximum attention against the
+embedded motifs, beside chance and attribution); and the same as an HTML table for the report."""
 
 from __future__ import annotations
 
@@ -81,6 +82,8 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
                         for key, value in _fractions(_layer_score(learned, other)).items()})
     if learned and "attribution" in learned:
         row.update(attribution_columns(learned["attribution"]))
+    if learned and "attention" in learned:
+        row.update(attention_columns(learned["attention"]))
     return row
 
 
@@ -119,6 +122,31 @@ def attribution_columns(score: dict) -> dict:
     }
 
 
+def attention_columns(score: dict) -> dict:
+    """The ``attention_*`` columns of a model from its attention motif scores
+    (``attention_motifs.json``): motifs, fraction named beside the shuffled null, TFs
+    recovered (by any motif; by the aligned motifs alone; by a motif of the TF's own class) and,
+    on synthetic data, how often the maximum attention falls on an embedded motif of the
+    class beside chance and beside the attribution maps' maximum, with the verdict in words."""
+    truth = score.get("ground_truth", {})
+    hits = score.get("max_attention", {})
+    return {
+        "attention_motifs": score.get("n_motifs"),
+        "attention_fraction_named": score.get("fraction_matched"),
+        "attention_fraction_named_shuffled": score.get("null_shuffled", {}).get(
+            "fraction_named"),
+        "attention_n_tfs_recovered": _count(truth.get("recovered")),
+        "attention_n_tfs_recovered_aligned": _count(truth.get("recovered_aligned")),
+        "attention_n_tfs_recovered_own_class": _count(truth.get("recovered_by_own_class")),
+        "attention_tfs_recovered": ",".join(truth.get("recovered", [])) if truth else None,
+        "attention_max_on_motif": hits.get("on_own_motif"),
+        "attention_max_on_motif_chance": hits.get("chance_own"),
+        "attention_max_on_any_motif": hits.get("on_any_motif"),
+        "attribution_max_on_motif": hits.get("attribution_on_own_motif"),
+        "attention_verdict": hits.get("verdict"),
+    }
+
+
 # What the report's summary page shows, in this order, with these headers.
 HTML_COLUMNS = {
     "dataset": "dataset",
@@ -140,6 +168,13 @@ HTML_COLUMNS = {
     "attribution_seqlet_recall": "seqlet recall",
     "attribution_auroc": "attribution AUROC",
     "attribution_top_tfs": "top named TFs (patterns)",
+    "attention_fraction_named": "attention motifs named",
+    "attention_fraction_named_shuffled": "attention motifs named (shuffled null)",
+    "attention_n_tfs_recovered": "TFs recovered (attention)",
+    "attention_max_on_motif": "max attention on motif",
+    "attention_max_on_motif_chance": "max attention on motif (chance)",
+    "attribution_max_on_motif": "max attribution on motif",
+    "attention_verdict": "attention, in words",
 }
 
 

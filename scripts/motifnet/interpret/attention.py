@@ -1,0 +1,112 @@
+"""The attention job: a trained model's attention weights over a split, per class.
+
+One forward pass over the split gives every sequence's attention map (the model's one
+attention pooling, shared by all outputs) and its logits. Per class it keeps: the maps of the
+sequences the attribute job attributes for the class (the same seeded selection,
+:func:`motifnet.interpret.attribution.select_sequences`), so that attention and attribution
+are scored on the same sequences; the mean map over the class's positives and negatives (seed
+004, Fig. 2B/3C; a label column that is not 0/1, as in regression, is split at its median);
+and the ``top_sequences`` sequences with the highest predicted logit for the class, the input
+of the attention recipe (:mod:`.attention_motifs`). Positions map to input bases by
+:mod:`.attention_windows`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..data.encoded import load_split
+from ..errors import InputError
+from ..train.checkpoint import load_model
+from ..train.devices import job_device
+from .attention_maps import ClassAttention, class_path, write_summary
+from .attention_windows import attention_geometry, attention_models
+from .attribution import chosen_classes, select_sequences
+
+log = logging.getLogger(__name__)
+
+
+@torch.no_grad()
+def model_attention(model: torch.nn.Module, x: np.ndarray, batch_size: int,
+                    device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    """Attention weights (N, P) and logits (N, K) of one-hot ``x`` (N, 4, L)."""
+    weights, logits = [], []
+    for start in range(0, len(x), batch_size):
+        batch = torch.as_tensor(x[start:start + batch_size], dtype=torch.float32, device=device)
+        weights.append(model.attention_weights(batch).float().cpu().numpy())
+        logits.append(model(batch).float().cpu().numpy())
+    return np.concatenate(weights), np.concatenate(logits)
+
+
+def positive_mask(labels: np.ndarray) -> np.ndarray:
+    """Positives of one label column: label 1 for 0/1 labels, else above the median."""
+    values = np.unique(labels)
+    if np.isin(values, (0, 1)).all():
+        return labels == 1
+    return labels > np.median(labels)
+
+
+def _mean(weights: np.ndarray) -> np.ndarray:
+    return weights.mean(axis=0) if len(weights) else np.full(weights.shape[1], np.nan)
+
+
+def class_attention(name: str, k: int, weights: np.ndarray, logits: np.ndarray,
+                    y: np.ndarray, x: np.ndarray, ids: np.ndarray, attributed: np.ndarray,
+                    top_sequences: int) -> ClassAttention:
+    """The attention maps of class ``name`` (column ``k``) over a split: ``attributed`` are the
+    rows the attribute job takes for it."""
+    positive = positive_mask(y[:, k])
+    top = np.argsort(-logits[:, k], kind="stable")[:top_sequences]
+    return ClassAttention(
+        class_name=name, ids=ids[attributed], weights=weights[attributed],
+        mean_positive=_mean(weights[positive]), mean_negative=_mean(weights[~positive]),
+        n_positive=int(positive.sum()), n_negative=int((~positive).sum()),
+        top_ids=ids[top], top_logits=logits[top, k], top_labels=y[top, k].astype(np.float32),
+        top_x=x[top], top_weights=weights[top])
+
+
+def attention_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
+                    settings: dict, selection: dict, out_dir: str | os.PathLike, *,
+                    gpus: dict, holds_gpu: bool, batch_size: int = 256,
+                    threads: int = 1) -> dict:
+    """Attention maps of a trained model over a split (``sequences``), per class: one
+    ``{class}.npz`` per class and ``attention.json`` in ``out_dir``. ``settings``: the config's
+    ``motifs.attention``; ``selection``: the config's ``attribution`` (classes,
+    max_sequences, seed: which sequences are attributed)."""
+    torch.set_num_threads(threads)
+    model, meta = load_model(model_path)
+    if not hasattr(model, "attention_weights"):
+        raise InputError(f"model '{meta['model']}' has no attention pooling",
+                         path=model_path, key="motifs.method",
+                         hint=f"models with one: {', '.join(attention_models())}")
+    geometry = attention_geometry(meta["model"], meta["hparams"], meta["length"])
+    classes = list(meta["classes"])
+    columns = chosen_classes(classes, list(selection["classes"]))
+    split = load_split(sequences)
+    chosen = select_sequences(split.y, columns, selection["max_sequences"], selection["seed"])
+    start = time.perf_counter()
+    with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
+        weights, logits = model_attention(model, split.x, batch_size, device)
+    if weights.shape[1] != geometry.positions:
+        raise RuntimeError(f"model '{meta['model']}' gave {weights.shape[1]} attention "
+                           f"positions, its declared geometry {geometry.positions}")
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    for k in columns:
+        attributed = chosen[split.y[chosen, k] != 0]
+        class_attention(classes[k], k, weights, logits, split.y, split.x, split.ids, attributed,
+                        settings["top_sequences"]).save(class_path(out_dir, classes[k]))
+    summary = {"model": meta["model"], "task": meta["task"], "geometry": geometry.as_dict(),
+               "classes": [classes[k] for k in columns], "n_sequences": len(split.y),
+               "shared_by_outputs": True, "seconds": round(time.perf_counter() - start, 3),
+               "device": str(device), "settings": dict(settings)}
+    write_summary(out_dir, summary)
+    log.info("attention of %d sequences, %d positions (windows of %d nt, stride %d), "
+             "%d classes", len(split.y), geometry.positions, geometry.window.width,
+             geometry.window.stride, len(columns))
+    return summary
