@@ -186,3 +186,31 @@ def test_attribution_maps_are_scored_on_the_same_sequences(tmp_path):
     assert scores["on_own_motif"] == 0.0 and scores["attribution_on_own_motif"] == 1.0
     assert "worse than the maximum of the ism maps (100%)" in hit_summary(
         {"A": scores}, "ism")["verdict"]
+
+
+def test_learned_json_and_the_summary_carry_the_attention_scores(tmp_path):
+    from motifnet.motifs.scoring import merge_learned
+    from motifnet.report.summary import summary_row
+
+    hits = hit_summary({"A": {"sequences": 10, "on_own_motif": 0.1, "on_any_motif": 0.2,
+                              "chance_own": 0.3, "chance_any": 0.4,
+                              "attribution_sequences": 10, "attribution_on_own_motif": 0.8,
+                              "attribution_on_any_motif": 0.9,
+                              "attribution_chance_own": 0.3}}, "deep_lift_shap")
+    (tmp_path / "attention.json").write_text(json.dumps({
+        "n_motifs": 4, "fraction_matched": 0.25, "null_shuffled": {"fraction_named": 0.0},
+        "ground_truth": {"recovered": ["A"], "recovered_aligned": [],
+                         "recovered_by_own_class": ["A"]}, "max_attention": hits}))
+    (tmp_path / "patterns.json").write_text(json.dumps({"method": "deep_lift_shap"}))
+    learned = merge_learned(None, tmp_path / "patterns.json", tmp_path / "learned.json",
+                            attention_path=tmp_path / "attention.json")
+    assert learned["attention"]["n_motifs"] == 4 and learned["attribution"]
+    row = summary_row("d", "att", {"model": "attention_net"}, {"auroc": 0.9}, learned)
+    assert row["attention_motifs"] == 4 and row["attention_n_tfs_recovered"] == 1
+    assert row["attention_n_tfs_recovered_aligned"] == 0
+    assert (row["attention_max_on_motif"], row["attention_max_on_motif_chance"],
+            row["attribution_max_on_motif"]) == (0.1, 0.3, 0.8)
+    assert row["attention_verdict"].startswith(
+        "the maximum attention falls on an embedded motif of the class in 10% of positives; "
+        "a uniform mask would in 30%, so attention does no better than chance, and worse than "
+        "the maximum of the deep_lift_shap maps (80%)")
