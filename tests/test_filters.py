@@ -9,7 +9,7 @@ import torch
 
 from motifnet.data.onehot import encode
 from motifnet.errors import InputError
-from motifnet.models import build_model
+from motifnet.models.registry import build_model
 from motifnet.motifs.filters import extract_filter_motifs, extract_pfms
 from motifnet.motifs.meme import information_content, read_meme, write_meme
 from motifnet.motifs.pfm import FilterPFMs

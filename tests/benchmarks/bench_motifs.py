@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import numpy as np
 import torch
 
-from motifnet.models import build_model
+from motifnet.models.registry import build_model
 from motifnet.motifs.database import export_jaspar
 from motifnet.motifs.filters import base_codes, count_windows, extract_pfms, max_activations
 from motifnet.motifs.logos import filter_vs_match, logo_grid

@@ -37,7 +37,6 @@ from .genome import chromosome_codes
 
 log = logging.getLogger(__name__)
 
-KINDS = ("gc_matched", "dinucleotide_shuffle", "flank", "none")
 MAX_BIN_SHIFT = 2  # neighbouring GC bins a short bin may borrow from, either side
 _ARBORESCENCE_TRIES = 100
 
