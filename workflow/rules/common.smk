@@ -45,7 +45,8 @@ NUMBA_CACHE = "resources/numba_cache"
 
 def numba_cache(wildcards, input, output):
     """The shared numba cache folder, where the warm-up rules write their stamp: the folder of
-    the job's ``warm`` input, or of a warm-up rule's own output (module prefixes apply)."""
+    the job's ``warm`` input, or of a warm-up rule's own output (module prefixes apply).
+    """
     return Path(input.warm if "warm" in input.keys() else output[0]).parent
 
 
@@ -115,7 +116,8 @@ def benchmark_coordinates(wildcards):
 
 def interval_spec(wildcards):
     """The dataset's intervals block; synthetic datasets read their generated regions BED,
-    Genomic Benchmarks their fetched coordinates (motifnet.data.kinds.derived_intervals)."""
+    Genomic Benchmarks their fetched coordinates (motifnet.data.kinds.derived_intervals).
+    """
     spec = config["datasets"][wildcards.dataset]
     if kind(wildcards.dataset) == "synthetic":
         return derived_intervals(
