@@ -152,7 +152,7 @@ def test_a_model_without_input_convolution_gets_empty_motif_outputs(tmp_path):
     jobs still run: empty filters, no names, an empty logo grid and a summary row."""
     from motifnet.data.encoded import EncodedSplit, save_split
     from motifnet.motifs.logos import draw_filter_logos
-    from motifnet.motifs.scoring import name_filters
+    from motifnet.motifs.naming import NamingOutputs, name_filters
     from motifnet.report.summary import summary_row
     from motifnet.train.checkpoint import save_checkpoint
 
@@ -171,8 +171,9 @@ def test_a_model_without_input_convolution_gets_empty_motif_outputs(tmp_path):
     tomtom = {"engine": "builtin", "dist": "pearson", "min_overlap": 5, "evalue_threshold": 0.1,
               "fdr": 0.05, "min_ic": 4.0, "null_shuffles": 2, "null_seed": 0}
     learned = name_filters(tmp_path / "filters.meme", tmp_path / "filters.tsv", JASPAR_TARGETS,
-                           tomtom, None, tmp_path / "tomtom.tsv", tmp_path / "names.tsv",
-                           tmp_path / "learned.json")
+                           tomtom, None, NamingOutputs(tmp_path / "tomtom.tsv",
+                                                       tmp_path / "names.tsv",
+                                                       tmp_path / "learned.json"))
     assert learned["layers"] == {}
     draw_filter_logos(tmp_path / "pfms", tmp_path / "filters.tsv", tmp_path / "names.tsv",
                       JASPAR_TARGETS, tmp_path / "logos.png", tmp_path / "matches")

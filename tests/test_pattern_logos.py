@@ -10,16 +10,18 @@ from test_patterns import planted_maps, run
 
 from motifnet.interpret.attribution_maps import ClassAttributions
 from motifnet.interpret.pattern_logos import attribution_figure, draw_pattern_logos
-from motifnet.interpret.pattern_names import name_patterns
+from motifnet.interpret.pattern_names import PatternFiles, name_patterns
+from motifnet.motifs.naming import NamingOutputs
 
 PNG = b"\x89PNG"
 
 
 def draw(folder, truth=None) -> None:
-    name_patterns(folder / "patterns.meme", folder / "patterns.tsv", folder / "seqlets.tsv",
-                  folder / "attributions", TARGETS, TOMTOM, None, None,
-                  folder / "pattern_tomtom.tsv", folder / "pattern_names.tsv",
-                  folder / "patterns.json")
+    name_patterns(PatternFiles(folder / "patterns.meme", folder / "patterns.tsv",
+                               folder / "seqlets.tsv", folder / "attributions"),
+                  TARGETS, TOMTOM, None,
+                  NamingOutputs(folder / "pattern_tomtom.tsv", folder / "pattern_names.tsv",
+                                folder / "patterns.json"))
     draw_pattern_logos(folder / "modisco", folder / "patterns.tsv", folder / "pattern_names.tsv",
                        folder / "attributions", TARGETS, truth, folder / "patterns.png",
                        folder / "pattern_logos", folder / "attribution_maps", examples=2)

@@ -28,10 +28,10 @@ def _fractions(score: dict) -> dict:
     truth = score.get("ground_truth", {})
     null = score.get("null_shuffled", {})
     return {
-        "fraction_matched": score.get("fraction_matched"),
-        "fraction_matched_shuffled": null.get("fraction_named"),
+        "fraction_named": score.get("fraction_named"),
+        "fraction_named_shuffled": null.get("fraction_named"),
         "fraction_significant": score.get("fraction_significant"),
-        "fraction_significant_shuffled": null.get("fraction_matched"),
+        "fraction_significant_shuffled": null.get("fraction_significant"),
         "fraction_ground_truth": truth.get("fraction"),
         "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
     }
@@ -40,8 +40,8 @@ def _fractions(score: dict) -> dict:
 def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
                 learned: dict | None, synthetic: bool = False) -> dict:
     """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned
-    (``filters_matched``, ``fraction_matched`` and ``top_tfs`` count *named* filters, see
-    :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their fractions as
+    (``filters_named``, ``fraction_named`` and ``top_tfs`` count *named* filters,
+    ``fraction_significant`` those with E < threshold, see :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their fractions as
     ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
     dataset has Koo & Eddy's synthetic design."""
     row = {
@@ -69,7 +69,7 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         row.update({
             "motif_layer": layer,
             "filters": score.get("n_filters"),
-            "filters_matched": score.get("n_matched"),
+            "filters_named": score.get("n_named"),
             **_fractions(score),
             "tfs_recovered": ",".join(score.get("ground_truth", {}).get("recovered", [])),
             "n_tfs_recovered": _count(score.get("ground_truth", {}).get("recovered")),
@@ -100,7 +100,7 @@ def attribution_columns(score: dict) -> dict:
     return {
         "attribution_method": score.get("method"),
         "attribution_patterns": score.get("n_patterns"),
-        "attribution_fraction_named": score.get("fraction_matched"),
+        "attribution_fraction_named": score.get("fraction_named"),
         "attribution_fraction_named_shuffled": score.get("null_shuffled", {}).get(
             "fraction_named"),
         "attribution_tfs_named": score.get("n_tfs_named"),
@@ -126,8 +126,8 @@ HTML_COLUMNS = {
     "test_auroc": "test AUROC",
     "test_auprc": "test AUPRC",
     "filters": "filters",
-    "fraction_matched": "named",
-    "fraction_matched_shuffled": "named (shuffled null)",
+    "fraction_named": "named",
+    "fraction_named_shuffled": "named (shuffled null)",
     "fraction_ground_truth": "ground truth (best)",
     "fraction_ground_truth_any_hit": "ground truth (any hit)",
     "top_tfs": "top named TFs",
