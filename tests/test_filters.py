@@ -10,7 +10,7 @@ import torch
 from motifnet.data.onehot import encode
 from motifnet.errors import InputError
 from motifnet.models.registry import build_model
-from motifnet.motifs.filters import extract_filter_motifs, extract_pfms
+from motifnet.motifs.filters import FilterOutputs, extract_filter_motifs, extract_pfms
 from motifnet.motifs.meme import information_content, read_meme, write_meme
 from motifnet.motifs.pfm import FilterPFMs
 
@@ -166,7 +166,8 @@ def test_a_model_without_input_convolution_gets_empty_motif_outputs(tmp_path):
     settings = {"max_sequences": 20, "mode": "threshold", "threshold": 0.7, "top_n": 10,
                 "trim_ic": 0.5}
     extract_filter_motifs(tmp_path / "model.pt", tmp_path / "test.npz", ["conv1"], settings,
-                          tmp_path / "pfms", tmp_path / "filters.tsv", tmp_path / "filters.meme")
+                          FilterOutputs(tmp_path / "pfms", tmp_path / "filters.tsv",
+                                        tmp_path / "filters.meme"))
     assert (tmp_path / "filters.tsv").read_text().startswith("layer\tfilter\tid")
     tomtom = {"engine": "builtin", "dist": "pearson", "min_overlap": 5, "evalue_threshold": 0.1,
               "fdr": 0.05, "min_ic": 4.0, "null_shuffles": 2, "null_seed": 0}

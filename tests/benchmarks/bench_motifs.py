@@ -143,7 +143,8 @@ def main() -> None:
         print(
             f"random-weight filters with E < 0.1: {names['significant'].mean():.3f}, named: "
             f"{names['named'].mean():.3f}; shuffled copies with E < 0.1: "
-            f"{null_figures['fraction_significant']:.3f}, named: {null_figures['fraction_named']:.3f}"
+            f"{null_figures['fraction_significant']:.3f}, named: "
+            f"{null_figures['fraction_named']:.3f}"
         )
 
         print("-- PFM counting alone, same activations")

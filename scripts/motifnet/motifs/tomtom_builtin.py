@@ -30,7 +30,6 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
-from .engines import DISTANCES
 from .meme import DEFAULT_NSITES
 
 BINS = 100

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -41,8 +41,8 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
                 learned: dict | None, synthetic: bool = False) -> dict:
     """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned
     (``filters_named``, ``fraction_named`` and ``top_tfs`` count *named* filters,
-    ``fraction_significant`` those with E < threshold, see :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their fractions as
-    ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
+    ``fraction_significant`` those with E < threshold, see :mod:`motifnet.motifs.scoring`);
+    further motif layers (e.g. cnn-1's conv2) add their fractions as ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
     dataset has Koo & Eddy's synthetic design."""
     row = {
         "dataset": dataset,
@@ -156,24 +156,32 @@ def summary_html(summary: pd.DataFrame) -> str:
             f"<style>{style}</style></head><body>{table}<p>motifnet {__version__}</p></body></html>\n")
 
 
+@dataclass
+class SummaryOutputs:
+    """``summary.tsv`` (``summary``), its HTML page (``table``), ``trials.tsv`` and the trials
+    figure."""
+
+    summary: str
+    table: str
+    trials: str
+    trials_figure: str
+
+
 def summarize(runs: list[tuple[str, str]], metrics_paths: list[str],
               motif_runs: list[tuple[str, str]], learned_paths: list[str],
-              architectures: dict, synthetic: list[str], summary_path: str | os.PathLike,
-              html_path: str | os.PathLike, trials_path: str | os.PathLike,
-              figure_path: str | os.PathLike) -> pd.DataFrame:
+              architectures: dict, synthetic: list[str], outputs: SummaryOutputs) -> pd.DataFrame:
     """Summarise every trained model (``runs``: (dataset, architecture) with their
-    ``metrics.json``; ``motif_runs`` with their ``learned.json``): ``summary.tsv``, its HTML
-    page, ``trials.tsv`` and the trials figure."""
+    ``metrics.json``; ``motif_runs`` with their ``learned.json``) into ``outputs``."""
     learned = {run: json.loads(Path(path).read_text())
                for run, path in zip(map(tuple, motif_runs), learned_paths)}
     rows = [summary_row(dataset, arch, architectures[arch], json.loads(Path(path).read_text()),
                         learned.get((dataset, arch)), synthetic=dataset in synthetic)
             for (dataset, arch), path in zip(runs, metrics_paths)]
     summary = pd.DataFrame(rows)
-    write_tsv(summary_path, summary, float_format="%.4g")
-    write_tsv(trials_path, trials(summary), float_format="%.4g")
-    with atomic_path(html_path) as tmp:
+    write_tsv(outputs.summary, summary, float_format="%.4g")
+    write_tsv(outputs.trials, trials(summary), float_format="%.4g")
+    with atomic_path(outputs.table) as tmp:
         Path(tmp).write_text(summary_html(summary))
-    plot_trials(*trial_points(summary), figure_path)
+    plot_trials(*trial_points(summary), outputs.trials_figure)
     log.info("%d models summarised", len(summary))
     return summary
