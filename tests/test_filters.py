@@ -148,8 +148,8 @@ def test_unknown_layer_lists_the_available_ones():
 
 
 def test_a_model_without_input_convolution_gets_empty_motif_outputs(tmp_path):
-    """Where the config could not ask the model (no torch beside Snakemake), a GRU's motif
-    jobs still run: empty filters, no names, an empty logo grid and a summary row."""
+    """Asked of a checkpoint the config did not declare, a GRU's motif jobs still run: empty
+    filters, no names, an empty logo grid and a summary row."""
     from motifnet.data.encoded import EncodedSplit, save_split
     from motifnet.motifs.logos import draw_filter_logos
     from motifnet.motifs.naming import NamingOutputs, name_filters

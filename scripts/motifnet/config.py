@@ -181,7 +181,7 @@ def attribution_method(config: dict, dataset: str, arch: str) -> tuple[str, str]
 
 
 def _check_architecture(name: str, spec: dict, config: dict) -> None:
-    """Resolve the training settings and build the model (on the meta device) per dataset."""
+    """Resolve the training settings and check the architecture on every dataset it trains on."""
     from .train.settings import resolve_training
 
     key = f"architectures.{name}"

@@ -138,9 +138,9 @@ def extract_filter_motifs(model_path: str | os.PathLike, sequences: str | os.Pat
     """PFMs of a trained model's filters in ``layers`` from a split's sequences (the config's
     ``motifs`` ``settings``), written to ``outputs``.
 
-    The config check keeps layers a model lacks out of ``layers``; where it could not build the
-    model (no torch beside Snakemake) such layers are skipped here, with a warning, and a model
-    without any (no convolution at its input, e.g. a GRU) gets empty outputs.
+    The config check keeps layers a model lacks out of ``layers``; for a checkpoint the config
+    did not declare, such layers are skipped here, with a warning, and a model without any (no
+    convolution at its input, e.g. a GRU) gets empty outputs.
     """
     torch.set_num_threads(threads)
     model, meta = load_model(model_path)
