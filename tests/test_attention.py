@@ -13,7 +13,7 @@ from motifnet.errors import InputError
 from motifnet.interpret.attention import attention_model, positive_mask
 from motifnet.interpret.attention_maps import load_classes, read_geometry, read_summary
 from motifnet.interpret.attribution import select_sequences
-from motifnet.models import build_model
+from motifnet.models.registry import build_model
 from motifnet.train.checkpoint import save_checkpoint
 
 LENGTH = 48

@@ -4,12 +4,15 @@ and attention scored against embedded motifs beside chance and attribution."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from motifnet.interpret.attention_maps import ClassAttention, class_path, write_summary
 from motifnet.interpret.attention_motifs import (
+    AttentionMotifFiles,
+    AttentionMotifOutputs,
     attention_motifs,
     cut_windows,
     hit_scores,
@@ -19,9 +22,9 @@ from motifnet.interpret.attention_motifs import (
     revcomp,
     window_pfm,
 )
-from motifnet.interpret.attention_windows import AttentionGeometry, Window
 from motifnet.interpret.attribution_maps import ClassAttributions
 from motifnet.interpret.attribution_maps import write_summary as write_attribution_summary
+from motifnet.models.attention_windows import AttentionGeometry, Window
 from motifnet.motifs.meme import read_meme
 
 from conftest import REPO
@@ -141,10 +144,11 @@ def test_attention_motifs_are_named_and_scored_on_ground_truth(tmp_path):
                            "score": 0, "strand": "+", "matrix_id": "MA0466.4", "region": ids})
     motifs.to_csv(tmp_path / "motifs.bed", sep="\t", header=False, index=False)
     truth = {"CEBPB": "MA0466", "YY1": "MA0095"}
-    out = {name: tmp_path / name for name in ("a.meme", "a.tsv", "names.tsv", "a.json")}
-    scores = attention_motifs(folder, TARGETS, {"width": width, "recurring": 3}, TOMTOM, truth,
-                              (tmp_path / "regions.bed", tmp_path / "motifs.bed"), None,
-                              *out.values())
+    out = {name: str(tmp_path / name) for name in ("a.meme", "a.tsv", "names.tsv", "a.json")}
+    files = AttentionMotifFiles(str(folder), truth=(str(tmp_path / "regions.bed"),
+                                                    str(tmp_path / "motifs.bed")))
+    scores = attention_motifs(files, TARGETS, {"width": width, "recurring": 3}, TOMTOM, truth,
+                              AttentionMotifOutputs(*out.values()))
     names = pd.read_csv(out["names.tsv"], sep="\t").set_index("motif")
     assert names.loc["CEBPB_aligned", "named"]
     assert names.loc["CEBPB_aligned", "ground_truth"] == "CEBPB"
@@ -160,7 +164,7 @@ def test_attention_motifs_are_named_and_scored_on_ground_truth(tmp_path):
     assert hits["per_class"]["CEBPB"]["on_own_motif"] == 1.0
     assert hits["per_class"]["YY1"]["on_own_motif"] == 0.0  # YY1 was never embedded
     assert hits["chance_own"] < 0.5 and "attribution_on_own_motif" not in hits
-    assert json.loads(out["a.json"].read_text())["max_attention"]["verdict"] == hits["verdict"]
+    assert json.loads(Path(out["a.json"]).read_text())["max_attention"]["verdict"] == hits["verdict"]
     assert [m.id for m in read_meme(out["a.meme"])][:1] == ["CEBPB_aligned"]
 
 
@@ -189,7 +193,7 @@ def test_attribution_maps_are_scored_on_the_same_sequences(tmp_path):
 
 
 def test_learned_json_and_the_summary_carry_the_attention_scores(tmp_path):
-    from motifnet.motifs.scoring import merge_learned
+    from motifnet.motifs.naming import merge_learned
     from motifnet.report.summary import summary_row
 
     hits = hit_summary({"A": {"sequences": 10, "on_own_motif": 0.1, "on_any_motif": 0.2,
@@ -198,7 +202,7 @@ def test_learned_json_and_the_summary_carry_the_attention_scores(tmp_path):
                               "attribution_on_any_motif": 0.9,
                               "attribution_chance_own": 0.3}}, "deep_lift_shap")
     (tmp_path / "attention.json").write_text(json.dumps({
-        "n_motifs": 4, "fraction_matched": 0.25, "null_shuffled": {"fraction_named": 0.0},
+        "n_motifs": 4, "fraction_named": 0.25, "null_shuffled": {"fraction_named": 0.0},
         "ground_truth": {"recovered": ["A"], "recovered_aligned": [],
                          "recovered_by_own_class": ["A"]}, "max_attention": hits}))
     (tmp_path / "patterns.json").write_text(json.dumps({"method": "deep_lift_shap"}))

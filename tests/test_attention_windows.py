@@ -1,5 +1,5 @@
-"""The attention geometry: torch-free window arithmetic, checked against the input gradients of
-the models it declares."""
+"""The attention geometry: torch-free window arithmetic declared on the architectures' specs,
+checked against the input gradients of the models built from them."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-from motifnet.interpret.attention_windows import (
-    AttentionGeometry,
-    Window,
-    attention_geometry,
-    attention_models,
-    same_pool,
-)
-from motifnet.models import build_model
-from motifnet.models.registry import REGISTRY
+from motifnet.models.attention_windows import AttentionGeometry, Window, same_pool
+from motifnet.models.catalog import ARCHITECTURES, attention_models
+from motifnet.models.registry import MODELS, build_model
+
+
+def attention_geometry(model: str, hparams: dict, length: int) -> AttentionGeometry | None:
+    return ARCHITECTURES[model].attention_geometry(hparams, length)
 
 SMALL = {
     "attention_net": {"filters": 4, "kernel": 3, "stem_convs": 2, "residual_blocks": 2,
@@ -42,20 +40,19 @@ def test_a_pool_multiplies_the_stride_and_later_layers_widen_by_it():
 
 
 def test_default_geometries_of_the_zoo():
-    defaults = {name: REGISTRY[name].resolve({}, None) for name in attention_models()}
+    defaults = {name: ARCHITECTURES[name].resolve({}, None) for name in attention_models()}
     assert attention_geometry("attention_net", defaults["attention_net"], 200).window == Window(
         25, 1, 12)
     promoter = attention_geometry("promoter_net", defaults["promoter_net"], 200)
     assert promoter.window == Window(116, 4, 56) and promoter.positions == 50
     assert attention_geometry("bigru_attention", defaults["bigru_attention"], 200).window == (
         Window())
-    with pytest.raises(ValueError, match="has no attention pooling; models with one: "
-                       "attention_net, bigru_attention, promoter_net"):
-        attention_geometry("koo_cnn", {}, 200)
+    assert attention_models() == ["attention_net", "bigru_attention", "promoter_net"]
+    assert attention_geometry("koo_cnn", ARCHITECTURES["koo_cnn"].resolve({}, None), 200) is None
 
 
 def test_the_declared_models_are_those_with_an_attention_pooling():
-    with_attention = {name for name, cls in REGISTRY.items() if hasattr(cls, "attention_weights")}
+    with_attention = {name for name, cls in MODELS.items() if hasattr(cls, "attention_weights")}
     assert with_attention == set(attention_models())
 
 

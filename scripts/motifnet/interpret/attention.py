@@ -8,7 +8,7 @@ are scored on the same sequences; the mean map over the class's positives and ne
 004, Fig. 2B/3C; a label column that is not 0/1, as in regression, is split at its median);
 and the ``top_sequences`` sequences with the highest predicted logit for the class, the input
 of the attention recipe (:mod:`.attention_motifs`). Positions map to input bases by
-:mod:`.attention_windows`.
+:mod:`motifnet.models.attention_windows`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import torch
 
 from ..data.encoded import load_split
 from ..errors import InputError
+from ..models.catalog import ARCHITECTURES, attention_models
 from ..train.checkpoint import load_model
 from ..train.devices import job_device
 from .attention_maps import ClassAttention, class_path, write_summary
-from .attention_windows import attention_geometry, attention_models
 from .attribution import chosen_classes, select_sequences
 
 log = logging.getLogger(__name__)
@@ -81,11 +81,11 @@ def attention_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
     max_sequences, seed: which sequences are attributed)."""
     torch.set_num_threads(threads)
     model, meta = load_model(model_path)
-    if not hasattr(model, "attention_weights"):
+    geometry = ARCHITECTURES[meta["model"]].attention_geometry(meta["hparams"], meta["length"])
+    if geometry is None:
         raise InputError(f"model '{meta['model']}' has no attention pooling",
                          path=model_path, key="motifs.method",
                          hint=f"models with one: {', '.join(attention_models())}")
-    geometry = attention_geometry(meta["model"], meta["hparams"], meta["length"])
     classes = list(meta["classes"])
     columns = chosen_classes(classes, list(selection["classes"]))
     split = load_split(sequences)

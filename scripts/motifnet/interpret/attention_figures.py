@@ -1,5 +1,5 @@
 """Figures of a model's attention, in input coordinates (each weight drawn at its window's
-centre base, :mod:`.attention_windows`):
+centre base, :mod:`motifnet.models.attention_windows`):
 
 - ``attention_means.png``: per class, the mean attention over its positives and over its
   negatives (seed 004, Fig. 2B/3C);
@@ -12,14 +12,15 @@ centre base, :mod:`.attention_windows`):
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from ..models.attention_windows import AttentionGeometry
 from ..motifs.logos import draw_ic_logo, panel_grid, plt, save_and_close
 from ..motifs.meme import read_meme
 from .attention_maps import ClassAttention, load_classes, read_geometry, read_summary
-from .attention_windows import AttentionGeometry
 from .attribution_maps import file_stem
 from .ground_truth import read_instances
 
@@ -93,17 +94,36 @@ def motifs_figure(meme_path: str | os.PathLike, names_path: str | os.PathLike,
     save_and_close(fig, path)
 
 
-def draw_attention(attention: str | os.PathLike, meme_path: str | os.PathLike,
-                   names_path: str | os.PathLike, truth_files: tuple[str, str] | None,
-                   means_path: str | os.PathLike, maps_dir: str | os.PathLike,
-                   motifs_path: str | os.PathLike, examples: int = 3) -> None:
+@dataclass
+class AttentionFigureFiles:
+    """What the attention figures are drawn from: ``attention/``, ``attention_motifs.meme``,
+    ``attention_names.tsv``, and on synthetic data the generator's ``regions.bed`` and
+    ``motifs.bed`` (``truth``, else empty)."""
+
+    attention: str
+    meme: str
+    names: str
+    truth: tuple[str, ...] = ()
+
+
+@dataclass
+class AttentionFigureOutputs:
+    """The figures: ``means`` and ``motifs`` PNGs, and ``maps/<class>.png``."""
+
+    means: str
+    motifs: str
+    maps: str
+
+
+def draw_attention(files: AttentionFigureFiles, outputs: AttentionFigureOutputs,
+                   examples: int = 3) -> None:
     """Every figure of the module docstring."""
-    geometry = read_geometry(read_summary(attention))
-    classes = load_classes(attention)
-    means_figure(classes, geometry, means_path)
-    instances = read_instances(*truth_files) if truth_files else None
-    Path(maps_dir).mkdir(parents=True, exist_ok=True)
+    geometry = read_geometry(read_summary(files.attention))
+    classes = load_classes(files.attention)
+    means_figure(classes, geometry, outputs.means)
+    instances = read_instances(*files.truth) if files.truth else None
+    Path(outputs.maps).mkdir(parents=True, exist_ok=True)
     for maps in classes:
         examples_figure(maps, geometry, instances, examples,
-                        Path(maps_dir) / f"{file_stem(maps.class_name)}.png")
-    motifs_figure(meme_path, names_path, motifs_path)
+                        Path(outputs.maps) / f"{file_stem(maps.class_name)}.png")
+    motifs_figure(files.meme, files.names, outputs.motifs)

@@ -3,7 +3,7 @@ class) and ``attention/attention.json`` (the model's attention geometry and how 
 made). Imports no torch: the naming and figure rules read these files without it.
 
 A class's file holds, over the split's sequences: the attention weights (P positions, one map
-per sequence shared by all outputs; :mod:`.attention_windows` maps positions to input bases)
+per sequence shared by all outputs; :mod:`motifnet.models.attention_windows` maps positions to input bases)
 of the sequences attributed for the class (``ids``, ``weights``); the mean weights over the
 class's positives and negatives; and the ``top`` sequences by the class's predicted logit
 with their weights (the attention recipe's input).
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..io import atomic_path, write_json
-from .attention_windows import AttentionGeometry, Window
+from ..models.attention_windows import AttentionGeometry, Window
 from .attribution_maps import file_stem
 
 SUMMARY = "attention.json"

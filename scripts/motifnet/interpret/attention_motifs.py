@@ -3,7 +3,7 @@ embedded motifs of synthetic data.
 
 The recipe, per class: the ``top_sequences`` sequences with the highest predicted logit for
 the class (seed 004: 100), the ``width`` bases (seed 004: 10) centred on the input window of
-each one's maximum-attention position (:mod:`.attention_windows`), aligned into a PFM. The
+each one's maximum-attention position (:mod:`motifnet.models.attention_windows`), aligned into a PFM. The
 seed averages the windows as cut; the embedded motifs lie on either strand, so here each
 window is first turned to the strand that agrees better with the PFM of the others (a few
 rounds of reassignment, starting from the top sequence's strand). The seed's variant adds
@@ -31,23 +31,17 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..io import write_json, write_tsv
+from ..models.attention_windows import AttentionGeometry
 from ..motifs.meme import Motif, write_meme
-from ..motifs.scoring import (
-    CALL_SETTINGS,
-    NAME_COLUMNS,
-    call_names,
-    compare_with_null,
-    informative_queries,
-    score_filters,
-)
-from ..motifs.tomtom import write_matches
+from ..motifs.naming import name_queries
+from ..motifs.scoring import NAME_COLUMNS
 from .attention_maps import ClassAttention, load_classes, read_geometry, read_summary
-from .attention_windows import AttentionGeometry
 from .attribution_maps import ClassAttributions, file_stem
 from .attribution_maps import load_classes as load_attributions
 from .attribution_maps import read_summary as read_attribution_summary
@@ -56,7 +50,8 @@ from .ground_truth import position_mask, read_instances
 log = logging.getLogger(__name__)
 
 ORIENT_ROUNDS = 5
-MOTIF_COLUMNS = ["motif", "class", "kind", "sequences", *NAME_COLUMNS[1:]]
+MOTIF_COLUMNS = ["motif", "class", "kind", "sequences", *NAME_COLUMNS]
+GROUP = "attention"
 
 
 def cut_windows(x: np.ndarray, weights: np.ndarray, geometry: AttentionGeometry,
@@ -199,45 +194,61 @@ def own_class_recovery(names: pd.DataFrame) -> list[str]:
     return sorted({tf for cls, tf in zip(named["class"], named["ground_truth"]) if cls == tf})
 
 
-def name_motifs(motifs: list[Motif], motif_db: str | os.PathLike, settings: dict,
-                ground_truth: Mapping[str, str] | None,
-                threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict, str]:
-    """The calibrated named call of ``motifs`` (the config's ``tomtom`` ``settings``): TomTom
-    table, one named-call row per motif, the scores, the engine."""
-    queries, uniform = informative_queries(motifs)
-    matches, null_matches, engine = compare_with_null(queries, motif_db, settings, threads)
-    call = {key: settings[key] for key in CALL_SETTINGS}
-    names, null = call_names(matches, null_matches, queries, [m.id for m in motifs],
-                             settings["null_shuffles"], ground_truth=ground_truth, **call)
-    scores = score_filters(names, matches, null, call, ground_truth=ground_truth, unit="motifs")
-    scores.update({"engine": engine, "not_compared": uniform})
-    return matches, names.rename(columns={"filter": "motif"}), scores, engine
+@dataclass
+class AttentionMotifFiles:
+    """What attention motifs come from: the ``attention/`` folder, the ``attributions/``
+    folder where attribution ran (else empty), and on synthetic data the generator's
+    ``regions.bed`` and ``motifs.bed`` (``truth``, else empty)."""
+
+    attention: str
+    attributions: tuple[str, ...] = ()
+    truth: tuple[str, ...] = ()
 
 
-def attention_motifs(attention: str | os.PathLike, motif_db: str | os.PathLike,
-                     settings: dict, tomtom: dict, ground_truth: Mapping[str, str] | None,
-                     truth_files: tuple[str, str] | None,
-                     attributions: str | os.PathLike | None, meme_path: str | os.PathLike,
-                     matches_path: str | os.PathLike, names_path: str | os.PathLike,
-                     scores_path: str | os.PathLike, threads: int | None = None) -> dict:
+@dataclass
+class AttentionMotifOutputs:
+    """``attention_motifs.meme``, the TomTom table, the names table and the scores."""
+
+    meme: str
+    matches: str
+    names: str
+    scores: str
+
+
+def name_motifs(motifs: list[Motif], motif_db: str | os.PathLike, settings: Mapping,
+                ground_truth: Mapping[str, str] | None, matches_path: str | os.PathLike,
+                threads: int | None = None) -> tuple[pd.DataFrame, dict]:
+    """The calibrated named call of a model's attention motifs, as one group (the config's
+    ``tomtom`` ``settings``; :func:`motifnet.motifs.naming.name_queries`): one row per
+    motif, and the scores. Writes the TomTom table."""
+    naming = name_queries(motifs, {GROUP: [m.id for m in motifs]}, motif_db, settings,
+                          ground_truth, matches_path, id_column="motif", unit="motifs",
+                          threads=threads)
+    scores = {"engine": naming.engine, "not_compared": naming.not_compared,
+              **naming.scores[GROUP]}
+    return naming.names.drop(columns="group"), scores
+
+
+def attention_motifs(files: AttentionMotifFiles, motif_db: str | os.PathLike, settings: dict,
+                     tomtom: dict, ground_truth: Mapping[str, str] | None,
+                     outputs: AttentionMotifOutputs, threads: int | None = None) -> dict:
     """Make, name and score a model's attention motifs (``settings``: the config's
-    ``motifs.attention``), and with ``truth_files`` score its attention maps against the
-    embedded motifs (beside its ``attributions`` where attribution ran); writes the four
+    ``motifs.attention``), and with ground-truth files score its attention maps against the
+    embedded motifs (beside its attribution maps where attribution ran); writes the four
     outputs of the module docstring and returns the scores."""
-    made = read_summary(attention)
+    made = read_summary(files.attention)
     geometry = read_geometry(made)
-    classes = load_classes(attention)
+    classes = load_classes(files.attention)
     found = [item for maps in classes for item in
              class_motifs(maps, geometry, settings["width"], settings["recurring"])]
     motifs = [motif for motif, _, _ in found]
-    write_meme(meme_path, motifs)
-    matches, names, scores, engine = name_motifs(motifs, motif_db, tomtom, ground_truth,
-                                                 threads)
-    write_matches(matches_path, matches)
+    write_meme(outputs.meme, motifs)
+    names, scores = name_motifs(motifs, motif_db, tomtom, ground_truth, outputs.matches,
+                                threads)
     names.insert(1, "class", [m.name for m in motifs])
     names.insert(2, "kind", [kind for _, kind, _ in found])
     names.insert(3, "sequences", [n for _, _, n in found])
-    write_tsv(names_path, names[MOTIF_COLUMNS], float_format="%.6g")
+    write_tsv(outputs.names, names[MOTIF_COLUMNS], float_format="%.6g")
     scores = {"model": made["model"], "geometry": made["geometry"],
               "settings": dict(settings), "classes": made["classes"], **scores}
     if ground_truth:
@@ -245,19 +256,17 @@ def attention_motifs(attention: str | os.PathLike, motif_db: str | os.PathLike,
         scores["ground_truth"]["recovered_by_own_class"] = own_class_recovery(names)
         scores["ground_truth"]["recovered_aligned"] = sorted(
             set(aligned.loc[aligned["named"], "ground_truth"].dropna()))
-    if truth_files:
-        instances = read_instances(*truth_files)
+    if files.truth:
+        instances = read_instances(*files.truth)
         attributed, method = {}, None
-        if attributions:
-            attributed = {m.class_name: m for m in load_attributions(attributions)}
-            method = read_attribution_summary(attributions)["method"]
+        if files.attributions:
+            folder = files.attributions[0]
+            attributed = {m.class_name: m for m in load_attributions(folder)}
+            method = read_attribution_summary(folder)["method"]
         per_class = {maps.class_name: hit_scores(maps, geometry, instances,
                                                  attributed.get(maps.class_name))
                      for maps in classes}
         scores["max_attention"] = hit_summary(per_class, method)
         log.info("%s", scores["max_attention"]["verdict"])
-    log.info("%d of %d attention motifs named (%d with E < %g); shuffled null: %.3f named; "
-             "engine %s", scores["n_matched"], len(motifs), scores["n_significant"],
-             tomtom["evalue_threshold"], scores["null_shuffled"]["fraction_named"], engine)
-    write_json(scores_path, scores)
+    write_json(outputs.scores, scores)
     return scores

@@ -18,8 +18,9 @@ window of an attention position is thus the window of the features its weight mu
 attention scores' own convolutions, which widen what decides the weight, are not added.
 
 The maps place each weight at its window's centre base, and the attention recipe cuts its
-``width`` bases around that centre (:meth:`AttentionGeometry.cut`). With default
-hyperparameters:
+``width`` bases around that centre (:meth:`AttentionGeometry.cut`). Each architecture with an
+attention pooling declares its geometry on its hyperparameters
+(:meth:`~.spec.ArchitectureSpec.attention_geometry` in :mod:`.catalog`); with the defaults:
 
 - ``attention_net``: 2 stem + 2 x 5 residual convolutions of width 3: 25-nt windows, stride 1;
 - ``promoter_net``: 4 stem convolutions of width 5 (17 nt), max-pool 4 (stride 4), 3 residual
@@ -34,7 +35,6 @@ sequences by class.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -103,40 +103,3 @@ class AttentionGeometry:
         return {"width": self.window.width, "stride": self.window.stride,
                 "offset": self.window.offset, "positions": self.positions,
                 "length": self.length}
-
-
-def _attention_net(hp: dict, length: int) -> AttentionGeometry:
-    convs = hp["stem_convs"] + 2 * hp["residual_blocks"]
-    return AttentionGeometry(Window().same_convs(hp["kernel"], convs), length, length)
-
-
-def _promoter_net(hp: dict, length: int) -> AttentionGeometry:
-    stem = Window().same_convs(hp["kernel"], hp["stem_convs"])
-    pooled, positions = same_pool(stem, length, hp["pool"], hp["pool"])
-    return AttentionGeometry(pooled.same_convs(hp["kernel"], 2 * hp["residual_blocks"]),
-                             positions, length)
-
-
-def _bigru_attention(hp: dict, length: int) -> AttentionGeometry:
-    return AttentionGeometry(Window(), length, length)
-
-
-# registry name -> the geometry of its attention pooling from resolved hyperparameters
-GEOMETRIES: dict[str, Callable[[dict, int], AttentionGeometry]] = {
-    "attention_net": _attention_net,
-    "bigru_attention": _bigru_attention,
-    "promoter_net": _promoter_net,
-}
-
-
-def attention_models() -> list[str]:
-    """Registry names of the models with an attention pooling, sorted."""
-    return sorted(GEOMETRIES)
-
-
-def attention_geometry(model: str, hparams: dict, length: int) -> AttentionGeometry:
-    """The attention geometry of ``model`` (registry name) with resolved ``hparams``."""
-    if model not in GEOMETRIES:
-        raise ValueError(f"model '{model}' has no attention pooling; models with one: "
-                         f"{', '.join(attention_models())}")
-    return GEOMETRIES[model](hparams, length)
