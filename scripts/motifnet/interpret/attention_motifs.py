@@ -3,15 +3,15 @@ embedded motifs of synthetic data.
 
 The recipe, per class: the ``top_sequences`` sequences with the highest predicted logit for
 the class (seed 004: 100), the ``width`` bases (seed 004: 10) centred on the input window of
-each one's maximum-attention position (:mod:`motifnet.models.attention_windows`), aligned into a PFM. The
-seed averages the windows as cut; the embedded motifs lie on either strand, so here each
-window is first turned to the strand that agrees better with the PFM of the others (a few
-rounds of reassignment, starting from the top sequence's strand). The seed's variant adds
-"the top 3 recurring sequences attended to": the ``recurring`` most frequent window
+each one's maximum-attention position (:mod:`motifnet.models.attention_windows`), aligned
+into a PFM. The seed averages the windows as cut; the embedded motifs lie on either strand, so
+here each window is first turned to the strand that agrees better with the PFM of the others
+(a few rounds of reassignment, starting from the top sequence's strand). The seed's variant
+adds "the top 3 recurring sequences attended to": the ``recurring`` most frequent window
 sequences (a window and its reverse complement counted together, seen at least twice), each
-a PFM of its copies. All are named by the calibrated call of :mod:`motifnet.motifs.scoring`
-(E-value, empirical FDR against column-shuffled copies, information), in
-:func:`name_motifs`.
+a PFM of its copies. All are named as one group by the calibrated call of
+:mod:`motifnet.motifs.naming` (E-value, empirical FDR against column-shuffled copies,
+information), in :func:`name_motifs`.
 
 Attention scores on synthetic data (because attention is not always explanation): for each
 class, over the sequences attributed for it, the fraction whose maximum-attention position
