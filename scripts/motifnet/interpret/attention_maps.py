@@ -3,10 +3,10 @@ class) and ``attention/attention.json`` (the model's attention geometry and how 
 made). Imports no torch: the naming and figure rules read these files without it.
 
 A class's file holds, over the split's sequences: the attention weights (P positions, one map
-per sequence shared by all outputs; :mod:`motifnet.models.attention_windows` maps positions to input bases)
-of the sequences attributed for the class (``ids``, ``weights``); the mean weights over the
-class's positives and negatives; and the ``top`` sequences by the class's predicted logit
-with their weights (the attention recipe's input).
+per sequence shared by all outputs; :mod:`motifnet.models.attention_windows` maps positions to
+input bases) of the sequences attributed for the class (``ids``, ``weights``); the mean
+weights over the class's positives and negatives; and the ``top`` sequences by the class's
+predicted logit with their weights (the attention recipe's input).
 """
 
 from __future__ import annotations
