@@ -106,12 +106,20 @@ def test_hits_beside_chance_and_attribution():
     assert scores["attribution_on_own_motif"] == 0.0 and scores["attribution_sequences"] == 4
     other = hit_scores(maps, STRIDE1, instances.assign(tf="B"), None)
     assert other["on_own_motif"] == 0.0 and other["on_any_motif"] == 0.75
+    assert (scores["attention_only"], scores["attribution_only"]) == (3, 0)
     summary = hit_summary({"A": scores, "B": other}, "deep_lift_shap")
     assert summary["on_own_motif"] == 0.375
-    assert "better than chance" in summary["verdict"]
-    assert "and better than the maximum of the deep_lift_shap maps (0%)" in summary["verdict"]
-    worse = hit_summary({"B": other}, None)["verdict"]
-    assert "no better than chance" in worse and "deep_lift" not in worse
+    # 3 hits of 8 at a pooled chance of 1/12 (B has no motif) pass at 0.05; 3 discordant
+    # pairs do not
+    assert "attention does better than chance (binomial p = 0.024)" in summary["verdict"]
+    assert ("no differently from the maximum of the deep_lift_shap maps of the same sequences "
+            "(0%; McNemar p = 0.25)") in summary["verdict"]
+    many = {f"A{i}": scores for i in range(5)}
+    assert "and better than the maximum" in hit_summary(many, "ism")["verdict"]
+    worse = hit_summary({"B": other}, None)
+    assert "no better than chance" in worse["verdict"] and "ism" not in worse["verdict"]
+    misses = {f"B{i}": other | {"chance_own": 0.5} for i in range(5)}
+    assert "worse than chance" in hit_summary(misses, None)["verdict"]
 
 
 def write_class(folder, name: str, x: np.ndarray, weights: np.ndarray, ids: np.ndarray) -> None:
@@ -188,8 +196,9 @@ def test_attribution_maps_are_scored_on_the_same_sequences(tmp_path):
     scores = hit_scores(maps, STRIDE1, instances_of(np.array([10, 10]), ids, "A", 5),
                         attributed)
     assert scores["on_own_motif"] == 0.0 and scores["attribution_on_own_motif"] == 1.0
-    assert "worse than the maximum of the ism maps (100%)" in hit_summary(
-        {"A": scores}, "ism")["verdict"]
+    assert "(100%; McNemar p = 0.5)" in hit_summary({"A": scores}, "ism")["verdict"]
+    assert "worse than the maximum of the ism maps" in hit_summary(
+        {f"A{i}": scores for i in range(4)}, "ism")["verdict"]
 
 
 def test_learned_json_and_the_summary_carry_the_attention_scores(tmp_path):
@@ -199,8 +208,8 @@ def test_learned_json_and_the_summary_carry_the_attention_scores(tmp_path):
     hits = hit_summary({"A": {"sequences": 10, "on_own_motif": 0.1, "on_any_motif": 0.2,
                               "chance_own": 0.3, "chance_any": 0.4,
                               "attribution_sequences": 10, "attribution_on_own_motif": 0.8,
-                              "attribution_on_any_motif": 0.9,
-                              "attribution_chance_own": 0.3}}, "deep_lift_shap")
+                              "attribution_on_any_motif": 0.9, "attribution_chance_own": 0.3,
+                              "attention_only": 0, "attribution_only": 7}}, "deep_lift_shap")
     (tmp_path / "attention.json").write_text(json.dumps({
         "n_motifs": 4, "fraction_named": 0.25, "null_shuffled": {"fraction_named": 0.0},
         "ground_truth": {"recovered": ["A"], "recovered_aligned": [],
@@ -214,7 +223,8 @@ def test_learned_json_and_the_summary_carry_the_attention_scores(tmp_path):
     assert row["attention_n_tfs_recovered_aligned"] == 0
     assert (row["attention_max_on_motif"], row["attention_max_on_motif_chance"],
             row["attribution_max_on_motif"]) == (0.1, 0.3, 0.8)
-    assert row["attention_verdict"].startswith(
+    assert row["attention_verdict"] == (
         "the maximum attention falls on an embedded motif of the class in 10% of positives; "
-        "a uniform mask would in 30%, so attention does no better than chance, and worse than "
-        "the maximum of the deep_lift_shap maps (80%)")
+        "a uniform mask would in 30%, so attention does no better than chance (binomial p = "
+        "0.15), and worse than the maximum of the deep_lift_shap maps of the same sequences "
+        "(80%; McNemar p = 0.016)")

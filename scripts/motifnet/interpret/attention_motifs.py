@@ -17,8 +17,9 @@ Attention scores on synthetic data (because attention is not always explanation)
 class, over the sequences attributed for it, the fraction whose maximum-attention position
 (its window's centre base) lies on an embedded motif of the class, beside the chance rate of
 a uniform mask (the mean fraction of positions whose centre lies on one: the argmax of a flat
-mask is any position) and beside the same fraction for the attribution maps of the same
-model and sequences (the base with the largest absolute attribution).
+mask is any position; a one-sided binomial test) and beside the same fraction for the
+attribution maps of the same model and sequences (the base with the largest absolute
+attribution; McNemar's exact test of the sequences where only one of the two hits).
 
 Outputs: ``attention_motifs.meme``, ``attention_tomtom.tsv`` (TomTom table),
 ``attention_names.tsv`` (one row per motif: class, kind, sequences, named call) and
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
 from ..io import write_json, write_tsv
 from ..models.attention_windows import AttentionGeometry
@@ -141,10 +143,15 @@ def hit_scores(maps: ClassAttention, geometry: AttentionGeometry, instances: pd.
         keep = [i for i, sequence in enumerate(maps.ids) if sequence in row]
         scores = np.abs(attributions.position_scores()[[row[maps.ids[i]] for i in keep]])
         best = scores.argmax(axis=1) if keep else np.zeros(0, int)
+        attention_hit = _on_motif(peaks[keep], own[keep])
+        attribution_hit = _on_motif(best, own[keep])
         result.update({"attribution_sequences": len(keep),
-                       "attribution_on_own_motif": _fraction(_on_motif(best, own[keep])),
+                       "attribution_on_own_motif": _fraction(attribution_hit),
                        "attribution_on_any_motif": _fraction(_on_motif(best, anywhere[keep])),
-                       "attribution_chance_own": _fraction(own[keep].mean(axis=1))})
+                       "attribution_chance_own": _fraction(own[keep].mean(axis=1)),
+                       # discordant pairs, for McNemar's test of attention against attribution
+                       "attention_only": int((attention_hit & ~attribution_hit).sum()),
+                       "attribution_only": int((attribution_hit & ~attention_hit).sum())})
     return result
 
 
@@ -153,7 +160,9 @@ def _fraction(values: np.ndarray) -> float | None:
 
 
 def hit_summary(per_class: dict, attribution_method: str | None) -> dict:
-    """Means over sequences of every class, and what they say, in words."""
+    """Means over the sequences of every class, tests and what they say, in words: attention
+    against chance (one-sided binomial tests of the hits at the pooled chance rate) and against
+    attribution on the same sequences (McNemar's exact test of the discordant pairs)."""
     def pooled(key: str, weight: str = "sequences") -> float | None:
         pairs = [(c[key], c[weight]) for c in per_class.values()
                  if c.get(key) is not None and c.get(weight)]
@@ -162,29 +171,53 @@ def hit_summary(per_class: dict, attribution_method: str | None) -> dict:
 
     summary = {key: pooled(key) for key in
                ("on_own_motif", "on_any_motif", "chance_own", "chance_any")}
+    n = sum(c["sequences"] for c in per_class.values() if c["on_own_motif"] is not None)
+    if n:
+        hits = round(summary["on_own_motif"] * n)
+        summary["p_above_chance"] = float(
+            binomtest(hits, n, summary["chance_own"], alternative="greater").pvalue)
+        summary["p_below_chance"] = float(
+            binomtest(hits, n, summary["chance_own"], alternative="less").pvalue)
     if attribution_method:
         summary["attribution_method"] = attribution_method
         for key in ("attribution_on_own_motif", "attribution_on_any_motif",
                     "attribution_chance_own"):
             summary[key] = pooled(key, "attribution_sequences")
+        only = [sum(c.get(key, 0) for c in per_class.values())
+                for key in ("attention_only", "attribution_only")]
+        summary["attention_only"], summary["attribution_only"] = only
+        summary["p_attention_vs_attribution"] = (
+            float(binomtest(min(only), sum(only), 0.5).pvalue) if sum(only) else 1.0)
     summary["verdict"] = verdict(summary)
     summary["per_class"] = per_class
     return summary
 
 
-def verdict(summary: dict) -> str:
-    """One plain sentence: attention's hit rate against chance and against attribution."""
+def verdict(summary: dict, alpha: float = 0.05) -> str:
+    """One plain sentence: attention's hit rate against chance and against attribution, called
+    better or worse only where the test says so at ``alpha``."""
     hit, chance = summary["on_own_motif"], summary["chance_own"]
     if hit is None:
         return "no attributed sequence with embedded motifs to score"
+    above, below = summary["p_above_chance"], summary["p_below_chance"]
+    if above < alpha:
+        than_chance = "better than chance"
+    elif below < alpha:
+        than_chance = "worse than chance"
+    else:
+        than_chance = "no better than chance"
     words = (f"the maximum attention falls on an embedded motif of the class in {hit:.0%} of "
              f"positives; a uniform mask would in {chance:.0%}, so attention does "
-             f"{'better' if hit > chance else 'no better'} than chance")
+             f"{than_chance} (binomial p = {min(above, below):.2g})")
     other = summary.get("attribution_on_own_motif")
     if other is not None:
-        method = summary["attribution_method"]
-        words += (f", and {'better' if hit > other else 'worse'} than the maximum of the "
-                  f"{method} maps ({other:.0%})")
+        p = summary["p_attention_vs_attribution"]
+        if p >= alpha:
+            than = "no differently from"
+        else:
+            than = "better than" if hit > other else "worse than"
+        words += (f", and {than} the maximum of the {summary['attribution_method']} maps of "
+                  f"the same sequences ({other:.0%}; McNemar p = {p:.2g})")
     return words
 
 

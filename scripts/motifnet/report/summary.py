@@ -142,7 +142,9 @@ def attention_columns(score: dict) -> dict:
         "attention_max_on_motif": hits.get("on_own_motif"),
         "attention_max_on_motif_chance": hits.get("chance_own"),
         "attention_max_on_any_motif": hits.get("on_any_motif"),
+        "attention_max_on_motif_p_above_chance": hits.get("p_above_chance"),
         "attribution_max_on_motif": hits.get("attribution_on_own_motif"),
+        "attention_vs_attribution_p": hits.get("p_attention_vs_attribution"),
         "attention_verdict": hits.get("verdict"),
     }
 
