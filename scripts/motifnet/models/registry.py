@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 from ..errors import InputError
+from .architect import Architect
 from .attention_net import AttentionNet, PromoterNet
 from .base import MotifModel, shortest_length
 from .bigru_attention import BiGRUAttention
@@ -17,6 +18,7 @@ from .strand import ReverseComplementAverage
 REGISTRY: dict[str, type[MotifModel]] = {
     cls.name: cls
     for cls in (
+        Architect,
         AttentionNet,
         BiGRUAttention,
         DeepBind,
