@@ -9,10 +9,22 @@ Snakefile checks spaces with it.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import yaml
+
 from ..errors import InputError
+from ..io import atomic_write
 from ..models.architect_spec import ArchitectSpec
 from ..params import Param
 from ..train.settings import RESOURCE_KEYS, SETTINGS
+
+# What a trial is scored by (all maximised), read from its training job's outputs.
+OBJECTIVES = {
+    "auroc": "validation AUROC at the best epoch (macro over classes)",
+    "auprc": "validation AUPRC at the best epoch (macro over classes)",
+}
 
 # Table 2's learning rate scales times the default lr (3e-3).
 _LR = [round(3e-3 * scale, 8) for scale in (0.03, 0.1, 0.3, 1.0, 2.0, 10.0)]
@@ -117,3 +129,36 @@ def split_params(values: dict) -> tuple[dict, dict]:
     """(model parameters, training settings) of one trial's values."""
     model = {k: v for k, v in values.items() if not is_training(k)}
     return model, {k: v for k, v in values.items() if is_training(k)}
+
+
+def write_space(path: str | os.PathLike, space: dict, narrowed: list[dict], round_: int,
+                mode: str) -> None:
+    """``space.yaml``: the space of round ``round_ + 1`` (which a user may edit before it runs)
+    and what the analysis of round ``round_`` fixed, and why."""
+    header = (f"# The space of round {round_ + 1}, from the analysis of round {round_} "
+              f"(narrow: {mode}).\n# Edit it before round {round_ + 1} runs to steer the "
+              "search: a list of one value fixes a parameter.\n")
+    if not narrowed:
+        header += "# Nothing was fixed: " + (
+            "narrow: none leaves the space to the sampler.\n" if mode == "none" else
+            "no parameter dominated the top trials.\n")
+    with atomic_write(path) as handle:
+        handle.write(header)
+        yaml.safe_dump({"space": space, "narrowed": narrowed}, handle, sort_keys=False,
+                       default_flow_style=None, width=100)
+
+
+def read_space(path: str | os.PathLike) -> dict:
+    """The checked space of a ``space.yaml``; errors name the file and the parameter."""
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except yaml.YAMLError as error:
+        raise InputError(f"not valid YAML: {error}", path=path,
+                         hint="fix the file, or delete it to have its round analysed again")
+    if not isinstance(data, dict) or not isinstance(data.get("space"), dict) or not data["space"]:
+        raise InputError("has no 'space:' mapping of parameters", path=path,
+                         hint="write space: {param: [choices], ...}")
+    try:
+        return check_space(data["space"], "space")
+    except InputError as error:
+        raise InputError(error.problem, path=path, key=error.key, hint=error.hint) from None
