@@ -31,11 +31,10 @@ from .space import write_space  # noqa: E402
 from .study import completed, in_space, rebuild  # noqa: E402
 
 log = logging.getLogger(__name__)
-warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 # narrow: auto fixes at most this many parameters per round, each with at least this many
 # times the uniform share of the importance and one value held by most top trials
 MAX_FIXED_PER_ROUND = 3
-IMPORTANCE_FACTOR = 2.0
+IMPORTANCE_FACTOR = 1.5
 
 
 def trials_table(results: list[dict], objectives: list[str]) -> pd.DataFrame:
@@ -152,7 +151,9 @@ def _message_figure(path: str | os.PathLike, text: str) -> None:
 
 
 def _optuna_figure(path: str | os.PathLike, draw) -> None:
-    axes = draw()
+    with warnings.catch_warnings():  # optuna's matplotlib plots are marked experimental
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        axes = draw()
     ax = axes.flat[0] if isinstance(axes, np.ndarray) else axes
     fig = ax.figure
     fig.set_size_inches(8, 6)
