@@ -9,7 +9,7 @@ def main(smk):
     analyze_from_files(plan=smk.input.plan, earlier_plans=list(smk.input.earlier),
                        datasets=smk.config["search"][smk.wildcards.search]["datasets"],
                        narrow_mode=settings["narrow"], top_fraction=settings["top_fraction"],
-                       seed=settings["seed"], out={k: smk.output[k] for k in smk.output.keys()})
+                       seed=settings["seed"], out=dict(smk.output.items()))
 
 
 run(main, snakemake)  # noqa: F821

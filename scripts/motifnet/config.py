@@ -5,7 +5,7 @@ each architecture. Imports nothing heavy: the Snakefile calls it while it reads 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 from .data.kinds import dataset_kind, has_genome, peaks_settings
 from .data.label_values import named_labels
@@ -118,7 +118,7 @@ def _n_outputs(spec: dict) -> int:
     return 1 if spec["task"] == "binary" else 2
 
 
-@lru_cache(maxsize=None)
+@cache
 def _model_facts(model: str, n_outputs: int, length: int, params: str,
                  key: str) -> tuple[tuple[str, ...], str | None] | None:
     """Build the model on the meta device (checks it): its motif layers, and why DeepLIFT

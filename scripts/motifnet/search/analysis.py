@@ -11,24 +11,21 @@ import math
 import os
 import warnings
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import optuna  # noqa: E402
-import pandas as pd  # noqa: E402
-from optuna.importance import (  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import optuna
+import pandas as pd
+from optuna.importance import (
     FanovaImportanceEvaluator,
     PedAnovaImportanceEvaluator,
     get_param_importances,
 )
-from optuna.visualization import matplotlib as optuna_plots  # noqa: E402
-from sklearn.tree import DecisionTreeClassifier, plot_tree  # noqa: E402
+from optuna.visualization import matplotlib as optuna_plots
+from sklearn.tree import DecisionTreeClassifier, plot_tree
 
-from ..io import save_figure, write_tsv  # noqa: E402
-from .space import write_space  # noqa: E402
-from .study import completed, in_space, rebuild  # noqa: E402
+from ..io import save_figure, write_tsv
+from .space import write_space
+from .study import completed, in_space, rebuild
 
 log = logging.getLogger(__name__)
 # narrow: auto fixes at most this many parameters per round, each with at least this many

@@ -4,7 +4,6 @@ objective as an ``architectures:`` entry to paste into a config."""
 from __future__ import annotations
 
 import logging
-import os
 
 import yaml
 
@@ -42,8 +41,8 @@ def write_best(*, search: str, datasets: list[str], results: list[dict],
         notes.append(f"# {name}: trial {trial['number']} (round {trial['round']}), "
                      f"validation {values}")
     n_failed = sum(r["state"] != "complete" for r in results)
-    header = [f"# Best architectures of search '{search}': {len(results)} trials, "
-              f"{n_failed} failed.", *notes]
+    header = [f"# Best architectures of search '{search}': {len(results)} trials, {n_failed} "
+              "failed.", *notes]
     if stopped:
         header.append(f"# The search stopped early: {stopped}")
     if not entries:
