@@ -379,15 +379,17 @@ def search_trials(wildcards, rounds):
 
 def plan_inputs(wildcards):
     """A round's planning inputs: the earlier rounds' plans and trial results and the space
-    the previous round's analysis wrote (round 1: the config's space)."""
+    the previous round's analysis wrote (round 1: the config's space). Once planned, a round
+    stays planned (ancient: a rerun of an earlier analysis replans and retrains nothing);
+    delete its plan.json to plan it again, e.g. after editing the space.yaml before it."""
     r = int(wildcards.round)
     folder = search_folder(wildcards)
     if r == 1:
         return {}
     return {
-        "plans": [f"{folder}/round{i}/plan.json" for i in range(1, r)],
-        "results": search_trials(wildcards, range(1, r)),
-        "space": f"{folder}/round{r - 1}/space.yaml",
+        "plans": [ancient(f"{folder}/round{i}/plan.json") for i in range(1, r)],
+        "results": [ancient(path) for path in search_trials(wildcards, range(1, r))],
+        "space": ancient(f"{folder}/round{r - 1}/space.yaml"),
     }
 
 
