@@ -381,7 +381,8 @@ def plan_inputs(wildcards):
     """A round's planning inputs: the earlier rounds' plans and trial results and the space
     the previous round's analysis wrote (round 1: the config's space). Once planned, a round
     stays planned (ancient: a rerun of an earlier analysis replans and retrains nothing);
-    delete its plan.json to plan it again, e.g. after editing the space.yaml before it."""
+    delete its plan.json to plan it again, e.g. after editing the space.yaml before it.
+    """
     r = int(wildcards.round)
     folder = search_folder(wildcards)
     if r == 1:
@@ -407,7 +408,14 @@ def round_inputs(wildcards):
 def search_settings(wildcards):
     """What planning reads from a search's config: space, sampler, objectives, seed..."""
     spec = search_spec(wildcards.search)
-    keys = ("trials_per_round", "sampler", "objectives", "seed", "narrow", "top_fraction")
+    keys = (
+        "trials_per_round",
+        "sampler",
+        "objectives",
+        "seed",
+        "narrow",
+        "top_fraction",
+    )
     return {
         "space": search_space(spec, wildcards.search),
         **{key: spec[key] for key in keys},
