@@ -12,7 +12,11 @@ def main(smk):
               global_training=smk.config["training"],
               search_training=spec.get("training") or {}, gpus=smk.config["gpus"],
               holds_gpu=smk.resources.get("gpu", 0) > 0, threads=smk.threads,
-              result=smk.output.result, folder=smk.output.training)
+              result=smk.output.result, folder=smk.output.training,
+              naming={"motif_db": smk.input.motif_db, "motifs": smk.config["motifs"],
+                      "tomtom": smk.config["tomtom"],
+                      "ground_truth": dict(smk.params.ground_truth) or None}
+              if "motif_db" in smk.input.keys() else None)
 
 
 run(main, snakemake)  # noqa: F821

@@ -61,6 +61,7 @@ def test_the_default_space_is_checked_and_passes_the_config_check():
      "list of choices"),
     ({"space": {"lr": {"low": 0.1, "high": 0.01}}}, "search.s.space.lr", "above high"),
     ({"objectives": ["auroc", "beauty"]}, "search.s.objectives", "unknown objective 'beauty'"),
+    ({"objectives": ["auroc", "auroc"]}, "search.s.objectives", "listed twice"),
     ({"datasets": ["nope"]}, "search.s.datasets", "dataset 'nope' is not declared"),
 ])
 def test_bad_searches_stop_at_config_time_naming_the_key(search, key, pattern):
@@ -270,3 +271,61 @@ def test_a_round_with_every_trial_failed_is_analysed_without_stopping(tmp_path):
                                  narrow_mode="auto", top_fraction=0.2, seed=0, out=out)
     assert summary["narrowed"] == []
     assert (pd.read_csv(out["trials"], sep="\t")["state"] == "fail").all()
+
+
+def test_the_filter_objectives_name_the_planted_motif_in_the_trial_job(tmp_path, planted_data):
+    import numpy as np
+
+    from motifnet.motifs.meme import Motif, write_meme
+    from planted import MOTIF
+
+    rng = np.random.default_rng(0)
+    planted = np.eye(4)[["ACGT".index(b) for b in MOTIF]] * 0.97 + 0.0075
+    decoys = [Motif(id=f"MA000{i}.1", name=f"DECOY{i}", pfm=rng.dirichlet([0.3] * 4, 8),
+                    nsites=20) for i in range(1, 6)]
+    db = tmp_path / "db.meme"
+    write_meme(db, [Motif(id="MA0999.1", name="PLANT", pfm=planted, nsites=20), *decoys])
+    plan = json.loads(Path(trial_plan(tmp_path, {
+        "filters": 8, "kernel1": 7, "convs_before": 1, "residual_before": 0,
+        "global_reduction": "max", "fc_layers": 0})).read_text())
+    plan["objectives"] = ["auroc", "fraction_named", "any_hit"]
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    tomtom = {"engine": "builtin", "dist": "pearson", "min_overlap": 5, "evalue_threshold": 0.1,
+              "fdr": 0.05, "min_ic": 4.0, "null_shuffles": 10, "null_seed": 0}
+    motifs = {"mode": "threshold", "threshold": 0.7, "top_n": 100, "trim_ic": 0.5,
+              "max_sequences": 1000}
+    record = run_trial(plan=str(tmp_path / "plan.json"), number=0, dataset="d",
+                       data=planted_data, global_training=PLANTED_TRAINING,
+                       search_training={"device": "cpu"},
+                       gpus={"cpu_only": True, "devices": [0], "jobs_per_device": 1,
+                             "lock_dir": str(tmp_path / "locks")},
+                       holds_gpu=False, threads=1, result=str(tmp_path / "result.json"),
+                       folder=str(tmp_path / "train"),
+                       naming={"motif_db": str(db), "motifs": motifs, "tomtom": tomtom,
+                               "ground_truth": {"PLANT": "MA0999"}})
+    values = record["values"]
+    assert record["state"] == "complete" and values["auroc"] > 0.9
+    # some of the 8 filters learn the planted motif, none is named a decoy
+    assert 0 < values["any_hit"] <= values["fraction_named"] <= 1
+
+
+def test_two_objectives_plan_and_analyse_with_a_pareto_front(tmp_path):
+    space = check_space(SPACE, "x")
+    objectives = ["auroc", "fraction_named"]
+    first = planned(1, space, [], n=10, objectives=objectives)
+    results = results_of(first, score)
+    for r in results:  # first-layer pooling: accuracy the same, motifs whole only at pool1 4
+        if r["values"]:
+            r["values"] = {"auroc": 0.9 + r["values"]["auroc"] / 100,
+                           "fraction_named": 0.6 if r["params"]["pool1"] == 4 else 0.1}
+    second = planned(2, space, results, objectives=objectives)
+    assert len(second["trials"]) == 8
+    out = {k: str(tmp_path / f"{k}.{ext}") for k, ext in (
+        ("trials", "tsv"), ("importances", "tsv"), ("importances_plot", "png"), ("tree", "png"),
+        ("interaction", "png"), ("front", "png"), ("space", "yaml"))}
+    analyze_round(plan=first, results=results, narrow_mode="auto", top_fraction=0.2, seed=0,
+                  out=out)
+    importance = pd.read_csv(out["importances"], sep="\t").set_index("param")
+    assert importance["ped_anova:fraction_named"].idxmax() == "pool1"
+    assert Path(out["front"]).read_bytes()[:4] == b"\x89PNG"
+    assert list(pd.read_csv(out["trials"], sep="\t").columns[4:6]) == objectives

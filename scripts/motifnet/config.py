@@ -236,6 +236,16 @@ def _check_search(name: str, spec: dict, config: dict) -> None:
         if objective not in OBJECTIVES:
             raise InputError(f"unknown objective '{objective}'", key=f"{key}.objectives",
                              hint=f"known objectives: {', '.join(OBJECTIVES)}")
+    if len(set(spec["objectives"])) != len(spec["objectives"]):
+        raise InputError(f"an objective is listed twice: {spec['objectives']}",
+                         key=f"{key}.objectives", hint="list each objective once")
+    if "any_hit" in spec["objectives"]:
+        unknown = [d for d in spec["datasets"]
+                   if dataset_kind(config["datasets"][d]) != "synthetic"]
+        if unknown:
+            raise InputError(f"any_hit needs the embedded motifs of synthetic data; "
+                             f"{', '.join(unknown)} has none", key=f"{key}.objectives",
+                             hint="use fraction_named for other data")
     resolve_training(config.get("training"), spec.get("training"), arch=f"<search {name}>")
     space = search_space(spec, name)
     base = {k: v for k, v in fixed_values(space).items() if not is_training(k)}

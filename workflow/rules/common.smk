@@ -30,6 +30,7 @@ from motifnet.data.kinds import (
     peaks_settings,
     sequence_file,
 )
+from motifnet.search.space import FILTER_OBJECTIVES
 from motifnet.train.settings import learning_settings, resolve_training
 
 # `--config offline=true` arrives as a string; Snakemake only converts True/False.
@@ -432,6 +433,16 @@ def search_gpu_slots(wildcards):
     if config["gpus"]["cpu_only"]:
         return 0
     return search_training(wildcards.search)["gpu"]
+
+
+def trial_naming_inputs(wildcards):
+    """The motif database (and warm TomTom kernels) where the search scores filters."""
+    if not set(FILTER_OBJECTIVES) & set(search_spec(wildcards.search)["objectives"]):
+        return {}
+    return {
+        "motif_db": f"resources/motif_db/{motif_db_name()}.meme",
+        "warm": f"{NUMBA_CACHE}/{config['tomtom']['engine']}.warm",
+    }
 
 
 def search_runs():

@@ -15,7 +15,7 @@ checkpoint search_plan:
         "benchmarks/search/{search}/round{round}/plan.tsv"
     localrule: True
     conda:
-        "../../envs/train.yaml"
+        "../../envs/search.yaml"
     params:
         settings=search_settings,
     script:
@@ -24,6 +24,7 @@ checkpoint search_plan:
 
 rule search_trial:
     input:
+        unpack(trial_naming_inputs),
         plan="results/search/{search}/round{round}/plan.json",
         train="results/{dataset}/data/train.npz",
         val="results/{dataset}/data/val.npz",
@@ -39,7 +40,7 @@ rule search_trial:
     benchmark:
         "benchmarks/search/{search}/round{round}/trial{trial}/{dataset}.tsv"
     conda:
-        "../../envs/train.yaml"
+        "../../envs/search.yaml"
     threads: lambda wildcards: search_training(wildcards.search)["threads"]
     resources:
         gpu=search_gpu_slots,
@@ -49,6 +50,8 @@ rule search_trial:
         # learning settings only (a change retrains the trials); the trial's own come from
         # its plan
         training=lambda wildcards: learning_settings(search_training(wildcards.search)),
+        ground_truth=ground_truth,
+        numba_cache=NUMBA_CACHE,
     script:
         "../../scripts/search_trial.py"
 
@@ -100,7 +103,7 @@ rule search_round:
         "benchmarks/search/{search}/round{round}/analysis.tsv"
     localrule: True
     conda:
-        "../../envs/train.yaml"
+        "../../envs/search.yaml"
     params:
         settings=search_settings,
     script:
@@ -135,7 +138,7 @@ rule search_best:
         "benchmarks/search/{search}/best.tsv"
     localrule: True
     conda:
-        "../../envs/train.yaml"
+        "../../envs/search.yaml"
     params:
         datasets=lambda wildcards: search_spec(wildcards.search)["datasets"],
         objectives=lambda wildcards: search_spec(wildcards.search)["objectives"],

@@ -60,12 +60,15 @@ def importances(study: optuna.Study, objectives: list[str], top_fraction: float,
         return pd.DataFrame(columns=["param"])
     table = pd.DataFrame({"param": list(study.trials[0].distributions)})
     for i, objective in enumerate(objectives):
-        target = (lambda t, i=i: t.values[i]) if len(objectives) > 1 else None
+        # with a target function, importances are of reaching low values: negate (maximised)
+        target = (lambda t, i=i: -t.values[i]) if len(objectives) > 1 else None
         for label, evaluator in (
                 ("ped_anova", PedAnovaImportanceEvaluator(target_quantile=top_fraction)),
                 ("fanova", FanovaImportanceEvaluator(seed=seed))):
-            scores = get_param_importances(study, evaluator=evaluator, target=target,
-                                           normalize=True)
+            with warnings.catch_warnings():  # the negated target is what we mean
+                warnings.filterwarnings("ignore", message=".*low `target` values")
+                scores = get_param_importances(study, evaluator=evaluator, target=target,
+                                               normalize=True)
             table[f"{label}:{objective}"] = table["param"].map(scores).fillna(0.0)
     return table.sort_values(f"ped_anova:{objectives[0]}", ascending=False, ignore_index=True)
 
@@ -148,8 +151,9 @@ def _message_figure(path: str | os.PathLike, text: str) -> None:
 
 
 def _optuna_figure(path: str | os.PathLike, draw) -> None:
-    with warnings.catch_warnings():  # optuna's matplotlib plots are marked experimental
+    with warnings.catch_warnings():  # experimental plots; a negated target is what we mean
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        warnings.filterwarnings("ignore", message=".*low `target` values")
         axes = draw()
     ax = axes.flat[0] if isinstance(axes, np.ndarray) else axes
     fig = ax.figure
@@ -180,7 +184,7 @@ def analyze_round(*, plan: dict, results: list[dict], narrow_mode: str, top_frac
     else:
         evaluator = PedAnovaImportanceEvaluator(target_quantile=top_fraction)
         _optuna_figure(out["importances_plot"], lambda: optuna_plots.plot_param_importances(
-            study, evaluator=evaluator, target=(lambda t: t.values[0])
+            study, evaluator=evaluator, target=(lambda t: -t.values[0])
             if len(objectives) > 1 else None, target_name=objectives[0]))
         if len(params) >= 2:
             _optuna_figure(out["interaction"], lambda: optuna_plots.plot_contour(

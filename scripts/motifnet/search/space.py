@@ -24,7 +24,12 @@ from ..train.settings import RESOURCE_KEYS, SETTINGS
 OBJECTIVES = {
     "auroc": "validation AUROC at the best epoch (macro over classes)",
     "auprc": "validation AUPRC at the best epoch (macro over classes)",
+    "fraction_named": "calibrated named fraction of the first-layer filters (validation split)",
+    "any_hit": "first-layer filters with a significant hit to an embedded motif (synthetic "
+               "data; Koo & Eddy's any-hit fraction)",
 }
+# Objectives read from the trial's first-layer filters (a TomTom call in the trial job).
+FILTER_OBJECTIVES = ("fraction_named", "any_hit")
 
 # Table 2's learning rate scales times the default lr (3e-3).
 _LR = [round(3e-3 * scale, 8) for scale in (0.03, 0.1, 0.3, 1.0, 2.0, 10.0)]

@@ -15,7 +15,7 @@ import torch
 from ..errors import InputError
 from ..train.job import Outputs, train_on_slot
 from ..train.settings import resolve_training
-from .space import split_params
+from .space import FILTER_OBJECTIVES, split_params
 from .study import read_plan, write_result
 
 log = logging.getLogger(__name__)
@@ -38,10 +38,11 @@ def find_trial(plan: dict, number: int, plan_path: str | os.PathLike) -> dict:
 
 def run_trial(*, plan: str, number: int, dataset: str, data: dict[str, str],
               global_training: dict, search_training: dict, gpus: dict, holds_gpu: bool,
-              threads: int, result: str, folder: str) -> dict:
+              threads: int, result: str, folder: str, naming: dict | None = None) -> dict:
     """Train trial ``number`` of ``plan`` on ``dataset`` (``data``: train, val, test,
     encoding); write its training outputs under ``folder`` and ``result`` (state, reason,
-    values per objective, test metrics, seconds)."""
+    values per objective, test metrics, seconds). ``naming`` (motif_db, motifs, tomtom,
+    ground_truth) is needed for the filter objectives (``fraction_named``, ``any_hit``)."""
     round_plan = read_plan(plan)
     trial = find_trial(round_plan, number, plan)
     model_params, trial_training = split_params(trial["params"])
@@ -68,6 +69,8 @@ def run_trial(*, plan: str, number: int, dataset: str, data: dict[str, str],
         record.update(state="fail", reason=reason)
     else:
         record["values"] = validation_values(outputs.history, metrics["best_epoch"])
+        if set(FILTER_OBJECTIVES) & set(round_plan["objectives"]):
+            record["values"].update(_filter_values(outputs.model, data["val"], naming, threads))
         record["test"] = {k: metrics.get(k) for k in ("auroc", "auprc", "accuracy", "f1")}
         record["n_parameters"] = metrics["n_parameters"]
     record["seconds"] = round(time.perf_counter() - started, 3)
@@ -81,3 +84,14 @@ def validation_values(history: str, best_epoch: int) -> dict[str, float]:
 
     row = pd.read_csv(history, sep="\t").set_index("epoch").loc[best_epoch]
     return {"auroc": float(row["val_auroc"]), "auprc": float(row["val_auprc"])}
+
+
+def _filter_values(model_path: str, val: str, naming: dict | None, threads: int) -> dict:
+    from ..data.encoded import load_split
+    from ..train.checkpoint import load_model
+    from .interpretability import filter_objectives
+
+    if naming is None:
+        raise ValueError("the filter objectives need the motif database and settings (naming)")
+    model, _ = load_model(model_path)
+    return filter_objectives(model, load_split(val).x, threads=threads, **naming)
