@@ -16,7 +16,7 @@ def main(smk):
               naming={"motif_db": smk.input.motif_db, "motifs": smk.config["motifs"],
                       "tomtom": smk.config["tomtom"],
                       "ground_truth": dict(smk.params.ground_truth) or None}
-              if "motif_db" in smk.input.keys() else None)
+              if hasattr(smk.input, "motif_db") else None)
 
 
 run(main, snakemake)  # noqa: F821

@@ -277,6 +277,7 @@ def test_the_filter_objectives_name_the_planted_motif_in_the_trial_job(tmp_path,
     import numpy as np
 
     from motifnet.motifs.meme import Motif, write_meme
+
     from planted import MOTIF
 
     rng = np.random.default_rng(0)

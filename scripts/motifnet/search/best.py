@@ -41,8 +41,8 @@ def write_best(*, search: str, datasets: list[str], results: list[dict],
         notes.append(f"# {name}: trial {trial['number']} (round {trial['round']}), "
                      f"validation {values}")
     n_failed = sum(r["state"] != "complete" for r in results)
-    header = [f"# Best architectures of search '{search}': {len(results)} trials, {n_failed} "
-              "failed.", *notes]
+    first = f"# Best architectures of search '{search}': {len(results)} trials, {n_failed} failed."
+    header = [first, *notes]
     if stopped:
         header.append(f"# The search stopped early: {stopped}")
     if not entries:
