@@ -59,6 +59,8 @@ class ArchitectSpec:
         "fc_units": Param(int, 256, low=1),
         "fc_batchnorm": Param(bool, False),
         "dropout": Param(float, 0.2, low=0.0, high=1.0),
+        # logits averaged over both strands (every model's rc_average, searchable here)
+        "rc_average": Param(bool, False),
     }
 
     @classmethod
