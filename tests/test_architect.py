@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from motifnet.errors import InputError
-from motifnet.models import build_model
 from motifnet.models.architect import ATTENTION_NET, PROMOTER_NET
 from motifnet.models.architect_spec import ArchitectSpec
+from motifnet.models.registry import build_model
 from motifnet.search.space import DEFAULT_SPACE, is_training
 
 from conftest import REPO
@@ -88,8 +88,8 @@ def test_every_pair_of_default_space_values_builds_and_runs_on_the_meta_device()
                 net = build_model("architect", n_outputs, 200, case)
                 out = net(torch.empty(5, 4, 200))
             assert out.shape == (5, n_outputs), (task, case)
-            assert list(net.windows) == list(ArchitectSpec.windows(hp))
-            assert (net.deeplift_problem() is not None) == ArchitectSpec.recurrent(hp)
+            assert list(net.windows) == list(ArchitectSpec.motif_windows(hp))
+            assert (net.deeplift_problem() is not None) == (ArchitectSpec.recurrent_layer(hp) is not None)
     assert len(cases) < 120 and refused < len(cases)  # a few pools are wider than 200 nt
 
 
@@ -149,7 +149,7 @@ def test_the_spec_and_the_space_import_no_torch_numpy_or_pandas():
     code = ("import sys; from motifnet.models.architect_spec import ArchitectSpec; "
             "from motifnet.search.space import check_space, DEFAULT_SPACE; "
             "check_space(DEFAULT_SPACE, 'x'); hp = ArchitectSpec.check({'pool1': 4}); "
-            "ArchitectSpec.windows(hp); ArchitectSpec.length_problem(hp, 3); "
+            "ArchitectSpec.motif_windows(hp); ArchitectSpec.length_problem(hp, 3); from motifnet.models.catalog import check_architecture; check_architecture('architect', 3, 200, {'pool1': 4}); "
             "heavy = {'torch', 'numpy', 'pandas', 'optuna'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO,

@@ -35,16 +35,7 @@ PROMOTER_NET = {
 class Architect(MotifModel):
     """One point of Genetic Architect's search space (see :mod:`.architect_spec`)."""
 
-    name = ArchitectSpec.name
-    params = ArchitectSpec.params
-
-    @classmethod
-    def resolve(cls, given: dict, key: str | None) -> dict:
-        return ArchitectSpec.resolve_own(super().resolve(given, key))
-
-    @classmethod
-    def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return ArchitectSpec.length_problem(hparams, length)
+    spec = ArchitectSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
@@ -71,7 +62,6 @@ class Architect(MotifModel):
         self.fc, width = dense_stack(ArchitectSpec.reduced_width(hp, length), hp["fc_units"],
                                      hp["fc_layers"], act, hp["dropout"], hp["fc_batchnorm"])
         self.out = nn.Linear(width, n_outputs)
-        self.windows.update(ArchitectSpec.windows(hp))
 
     @staticmethod
     def _reduction(hp: dict) -> nn.Module | None:

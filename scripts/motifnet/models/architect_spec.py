@@ -25,6 +25,7 @@ from typing import ClassVar
 
 from ..errors import InputError
 from ..params import Param
+from .spec import ArchitectureSpec, pooled_length
 
 NONLINEARITIES = ("relu", "leaky_relu", "very_leaky_relu", "elu")
 FIRST_ACTIVATIONS = (*NONLINEARITIES, "exp")
@@ -32,7 +33,7 @@ REDUCTIONS = ("none", "max", "mean", "strided")
 GLOBAL_REDUCTIONS = ("none", "attention", "max", "mean")
 
 
-class ArchitectSpec:
+class ArchitectSpec(ArchitectureSpec):
     """Hyperparameters of ``architect`` and what follows from them, on plain values."""
 
     name: ClassVar[str] = "architect"
@@ -62,6 +63,10 @@ class ArchitectSpec:
         # logits averaged over both strands (every model's rc_average, searchable here)
         "rc_average": Param(bool, False),
     }
+
+    @classmethod
+    def resolve(cls, given: dict, key: str | None) -> dict:
+        return cls.resolve_own(super().resolve(given, key))
 
     @classmethod
     def resolve_own(cls, hp: dict) -> dict:
@@ -95,9 +100,9 @@ class ArchitectSpec:
     def positions(cls, hp: dict, length: int) -> tuple[int, int]:
         """Positions after the first-layer pool and after the dimensionality reduction
         ('same' semantics: ceil(length / stride))."""
-        after1 = -(-length // hp["pool1"])
+        after1 = pooled_length(length, hp["pool1"])
         stride = 1 if hp["reduction"] == "none" else hp["reduction_stride"]
-        return after1, -(-after1 // stride)
+        return after1, pooled_length(after1, stride)
 
     @classmethod
     def length_problem(cls, hp: dict, length: int) -> str | None:
@@ -126,7 +131,7 @@ class ArchitectSpec:
             else width
 
     @classmethod
-    def windows(cls, hp: dict) -> dict[str, tuple[int, int]]:
+    def motif_windows(cls, hp: dict) -> dict[str, tuple[int, int]]:
         """(width, offset) of the convolutions that map back to the input at stride 1: conv1,
         and the convs before the reduction when there is no first-layer pool."""
         k1, k = hp["kernel1"], hp["kernel"]
@@ -137,6 +142,8 @@ class ArchitectSpec:
         return found
 
     @classmethod
-    def recurrent(cls, hp: dict) -> bool:
-        """Whether a recurrent layer is present (DeepLIFT has no rule for it)."""
-        return hp["rnn_layers"] > 0
+    def recurrent_layer(cls, hp: dict) -> tuple[str, str] | None:
+        """The recurrent layer (DeepLIFT has no rule for it), or None."""
+        if not hp["rnn_layers"]:
+            return None
+        return ("LSTM" if hp["rnn_type"] == "lstm" else "RNN"), "rnn"

@@ -13,36 +13,28 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 
 import numpy as np
 import torch
 
 from ..motifs.filters import extract_pfms
-from ..motifs.scoring import (
-    CALL_SETTINGS,
-    call_names,
-    compare_with_null,
-    informative_queries,
-    score_filters,
-)
+from ..motifs.naming import name_queries
 
 log = logging.getLogger(__name__)
 
 
 def filter_objectives(model: torch.nn.Module, x: np.ndarray, *, motif_db: str, motifs: dict,
-                      tomtom: dict, ground_truth: dict | None, threads: int) -> dict[str, float]:
-    """``fraction_named`` and ``any_hit`` (NaN without ground truth) of ``model``'s conv1."""
+                      tomtom: dict, ground_truth: dict | None, matches: str | os.PathLike,
+                      threads: int) -> dict[str, float]:
+    """``fraction_named`` and ``any_hit`` (NaN without ground truth) of ``model``'s conv1; the
+    TomTom table is written to ``matches``."""
     x = x[: motifs["max_sequences"]].astype("float32", copy=False)
     pfms = extract_pfms(model, x, "conv1", mode=motifs["mode"], threshold=motifs["threshold"],
                         top_n=motifs["top_n"])
-    queries, _ = informative_queries(pfms.motifs(min_sites=1, trim_ic=motifs["trim_ic"]))
-    matches, null_matches, _ = compare_with_null(queries, motif_db, tomtom, threads)
-    call = {key: tomtom[key] for key in CALL_SETTINGS}
-    names, null = call_names(matches, null_matches, queries, pfms.ids(),
-                             tomtom["null_shuffles"], ground_truth=ground_truth, **call)
-    score = score_filters(names, matches, null, call, ground_truth=ground_truth)
-    values = {"fraction_named": score["fraction_matched"],
-              "any_hit": score["ground_truth"]["fraction_any_hit"] if ground_truth else math.nan}
-    log.info("conv1: %d of %d filters named, any-hit fraction %s (shuffled null named %.3f)",
-             score["n_matched"], pfms.n_filters, values["any_hit"], null["fraction_named"])
-    return values
+    naming = name_queries(pfms.motifs(min_sites=1, trim_ic=motifs["trim_ic"]),
+                          {"conv1": pfms.ids()}, motif_db, tomtom, ground_truth, matches,
+                          id_column="filter", unit="filters", threads=threads)
+    score = naming.scores["conv1"]
+    return {"fraction_named": score["fraction_named"],
+            "any_hit": score["ground_truth"]["fraction_any_hit"] if ground_truth else math.nan}

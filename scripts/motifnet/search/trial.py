@@ -70,7 +70,8 @@ def run_trial(*, plan: str, number: int, dataset: str, data: dict[str, str],
     else:
         record["values"] = validation_values(outputs.history, metrics["best_epoch"])
         if set(FILTER_OBJECTIVES) & set(round_plan["objectives"]):
-            record["values"].update(_filter_values(outputs.model, data["val"], naming, threads))
+            record["values"].update(_filter_values(outputs.model, data["val"], naming,
+                                                   Path(folder) / "tomtom.tsv", threads))
         record["test"] = {k: metrics.get(k) for k in ("auroc", "auprc", "accuracy", "f1")}
         record["n_parameters"] = metrics["n_parameters"]
     record["seconds"] = round(time.perf_counter() - started, 3)
@@ -86,7 +87,8 @@ def validation_values(history: str, best_epoch: int) -> dict[str, float]:
     return {"auroc": float(row["val_auroc"]), "auprc": float(row["val_auprc"])}
 
 
-def _filter_values(model_path: str, val: str, naming: dict | None, threads: int) -> dict:
+def _filter_values(model_path: str, val: str, naming: dict | None, matches: Path,
+                   threads: int) -> dict:
     from ..data.encoded import load_split
     from ..train.checkpoint import load_model
     from .interpretability import filter_objectives
@@ -94,4 +96,5 @@ def _filter_values(model_path: str, val: str, naming: dict | None, threads: int)
     if naming is None:
         raise ValueError("the filter objectives need the motif database and settings (naming)")
     model, _ = load_model(model_path)
-    return filter_objectives(model, load_split(val).x, threads=threads, **naming)
+    return filter_objectives(model, load_split(val).x, matches=matches, threads=threads,
+                             **naming)

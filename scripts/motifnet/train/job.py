@@ -17,7 +17,7 @@ import torch
 from ..data.encoded import load_dataset
 from ..data.table import with_labels
 from ..io import write_json, write_tsv
-from ..models import build_model
+from ..models.registry import build_model
 from . import plots
 from .checkpoint import save_checkpoint
 from .devices import job_device
