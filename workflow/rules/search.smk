@@ -44,8 +44,12 @@ rule search_trial:
     threads: lambda wildcards: search_training(wildcards.search)["threads"]
     resources:
         gpu=search_gpu_slots,
-        mem_mb=lambda wildcards: search_training(wildcards.search)["mem_mb"],
-        runtime=lambda wildcards: search_training(wildcards.search)["runtime"],
+        # doubled on a retry, as for train (a job the system killed; a trial that runs out of
+        # memory inside is recorded as failed)
+        mem_mb=lambda wildcards, attempt: search_training(wildcards.search)["mem_mb"]
+        * attempt,
+        runtime=lambda wildcards, attempt: search_training(wildcards.search)["runtime"]
+        * attempt,
     params:
         # learning settings only (a change retrains the trials); the trial's own come from
         # its plan
