@@ -16,7 +16,7 @@ import yaml
 
 from motifnet.config import check_config
 from motifnet.errors import InputError
-from motifnet.search.analysis import analyze_round, narrow
+from motifnet.search.analysis import RoundOutputs, analyze_round, narrow
 from motifnet.search.best import write_best
 from motifnet.search.rounds import analyze_from_files, plan_from_files, result_path
 from motifnet.search.space import DEFAULT_SPACE, check_space, read_space, write_space
@@ -176,25 +176,30 @@ def test_narrowing_fixes_the_dominant_parameter_and_says_so():
     assert "PED-ANOVA importance" in changed[0]["why"]
 
 
+def round_outputs(folder: Path) -> RoundOutputs:
+    return RoundOutputs(trials=str(folder / "trials.tsv"),
+                        importances=str(folder / "importances.tsv"),
+                        importances_plot=str(folder / "importances.png"),
+                        tree=str(folder / "tree.png"), interaction=str(folder / "interaction.png"),
+                        front=str(folder / "front.png"), space=str(folder / "space.yaml"))
+
+
 def test_the_round_analysis_writes_every_output(tmp_path):
     space = check_space(SPACE, "x")
     plan = planned(1, space, [], n=10, sampler="random")
     results = results_of(plan, score)
-    out = {k: str(tmp_path / f) for k, f in (
-        ("trials", "trials.tsv"), ("importances", "importances.tsv"),
-        ("importances_plot", "importances.png"), ("tree", "tree.png"),
-        ("interaction", "interaction.png"), ("front", "front.png"), ("space", "space.yaml"))}
+    out = round_outputs(tmp_path)
     summary = analyze_round(plan=plan, results=results, narrow_mode="none", top_fraction=0.2,
                             seed=0, out=out)
     assert summary["narrowed"] == [] and summary["space"] == space
-    trials = pd.read_csv(out["trials"], sep="\t")
+    trials = pd.read_csv(out.trials, sep="\t")
     assert len(trials) == 10 and set(trials["state"]) <= {"complete", "fail"}
     assert (trials.loc[trials["state"] == "fail", "reason"] == "out of memory").all()
-    assert set(pd.read_csv(out["importances"], sep="\t").columns) == {
+    assert set(pd.read_csv(out.importances, sep="\t").columns) == {
         "param", "ped_anova:auroc", "fanova:auroc"}
-    for key in ("importances_plot", "tree", "interaction", "front"):
-        assert Path(out[key]).read_bytes()[:4] == b"\x89PNG", key
-    assert yaml.safe_load(Path(out["space"]).read_text())["space"] == space
+    for path in (out.importances_plot, out.tree, out.interaction, out.front):
+        assert Path(path).read_bytes()[:4] == b"\x89PNG", path
+    assert yaml.safe_load(Path(out.space).read_text())["space"] == space
 
 
 def test_best_yaml_is_a_pasteable_architectures_entry(tmp_path):
@@ -264,13 +269,11 @@ def test_a_round_with_every_trial_failed_is_analysed_without_stopping(tmp_path):
     plan_path.write_text(json.dumps(plan))
     for r in results_of(plan, lambda p: None):
         write_result(result_path(plan_path, r["number"], "d"), {**r, "dataset": "d"})
-    out = {k: str(tmp_path / f"{k}.{ext}") for k, ext in (
-        ("trials", "tsv"), ("importances", "tsv"), ("importances_plot", "png"), ("tree", "png"),
-        ("interaction", "png"), ("front", "png"), ("space", "yaml"))}
+    out = round_outputs(tmp_path)
     summary = analyze_from_files(plan=str(plan_path), datasets=["d"], earlier_plans=[],
                                  narrow_mode="auto", top_fraction=0.2, seed=0, out=out)
     assert summary["narrowed"] == []
-    assert (pd.read_csv(out["trials"], sep="\t")["state"] == "fail").all()
+    assert (pd.read_csv(out.trials, sep="\t")["state"] == "fail").all()
 
 
 def test_the_filter_objectives_name_the_planted_motif_in_the_trial_job(tmp_path, planted_data):
@@ -321,12 +324,10 @@ def test_two_objectives_plan_and_analyse_with_a_pareto_front(tmp_path):
                            "fraction_named": 0.6 if r["params"]["pool1"] == 4 else 0.1}
     second = planned(2, space, results, objectives=objectives)
     assert len(second["trials"]) == 8
-    out = {k: str(tmp_path / f"{k}.{ext}") for k, ext in (
-        ("trials", "tsv"), ("importances", "tsv"), ("importances_plot", "png"), ("tree", "png"),
-        ("interaction", "png"), ("front", "png"), ("space", "yaml"))}
+    out = round_outputs(tmp_path)
     analyze_round(plan=first, results=results, narrow_mode="auto", top_fraction=0.2, seed=0,
                   out=out)
-    importance = pd.read_csv(out["importances"], sep="\t").set_index("param")
+    importance = pd.read_csv(out.importances, sep="\t").set_index("param")
     assert importance["ped_anova:fraction_named"].idxmax() == "pool1"
-    assert Path(out["front"]).read_bytes()[:4] == b"\x89PNG"
-    assert list(pd.read_csv(out["trials"], sep="\t").columns[4:6]) == objectives
+    assert Path(out.front).read_bytes()[:4] == b"\x89PNG"
+    assert list(pd.read_csv(out.trials, sep="\t").columns[4:6]) == objectives

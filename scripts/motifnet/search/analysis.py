@@ -10,6 +10,7 @@ import logging
 import math
 import os
 import warnings
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,6 +33,19 @@ log = logging.getLogger(__name__)
 # times the uniform share of the importance and one value held by most top trials
 MAX_FIXED_PER_ROUND = 3
 IMPORTANCE_FACTOR = 1.5
+
+
+@dataclass
+class RoundOutputs:
+    """The files of a round's analysis (``results/search/<name>/round<r>/``)."""
+
+    trials: str
+    importances: str
+    importances_plot: str
+    tree: str
+    interaction: str
+    front: str
+    space: str
 
 
 def trials_table(results: list[dict], objectives: list[str]) -> pd.DataFrame:
@@ -163,45 +177,44 @@ def _optuna_figure(path: str | os.PathLike, draw) -> None:
 
 
 def analyze_round(*, plan: dict, results: list[dict], narrow_mode: str, top_fraction: float,
-                  seed: int, out: dict[str, str]) -> dict:
-    """Write the round's outputs (``out``: trials, importances, importances_plot, tree,
-    interaction, front, space). ``results`` are every trial so far; the analysis uses those
+                  seed: int, out: RoundOutputs) -> dict:
+    """Write the round's outputs. ``results`` are every trial so far; the analysis uses those
     in this round's space. Returns the next space and what was fixed."""
     space, objectives = plan["space"], plan["objectives"]
     numbers = {t["number"] for t in plan["trials"]}
-    write_tsv(out["trials"], trials_table([r for r in results if r["number"] in numbers],
+    write_tsv(out.trials, trials_table([r for r in results if r["number"] in numbers],
                                           objectives), float_format="%.6g")
     here = [r for r in results if in_space(r["params"], space)]
     table = trials_table(here, objectives)
     study = rebuild(here, space, objectives)
     importance = importances(study, objectives, top_fraction, seed)
-    write_tsv(out["importances"], importance, float_format="%.4g")
+    write_tsv(out.importances, importance, float_format="%.4g")
     params = list(importance["param"]) if not importance.empty else []
     if importance.empty:
-        for key in ("importances_plot", "interaction", "front"):
-            _message_figure(out[key], f"{len(completed(study))} complete trial(s) in this "
+        for path in (out.importances_plot, out.interaction, out.front):
+            _message_figure(path, f"{len(completed(study))} complete trial(s) in this "
                                       "space: too few to analyse")
     else:
         evaluator = PedAnovaImportanceEvaluator(target_quantile=top_fraction)
-        _optuna_figure(out["importances_plot"], lambda: optuna_plots.plot_param_importances(
+        _optuna_figure(out.importances_plot, lambda: optuna_plots.plot_param_importances(
             study, evaluator=evaluator, target=(lambda t: -t.values[0])
             if len(objectives) > 1 else None, target_name=objectives[0]))
         if len(params) >= 2:
-            _optuna_figure(out["interaction"], lambda: optuna_plots.plot_contour(
+            _optuna_figure(out.interaction, lambda: optuna_plots.plot_contour(
                 study, params=params[:2], target=(lambda t: t.values[0])
                 if len(objectives) > 1 else None, target_name=objectives[0]))
         else:
-            _message_figure(out["interaction"], "one open parameter: no interaction")
+            _message_figure(out.interaction, "one open parameter: no interaction")
         if len(objectives) > 1:
-            _optuna_figure(out["front"], lambda: optuna_plots.plot_pareto_front(
+            _optuna_figure(out.front, lambda: optuna_plots.plot_pareto_front(
                 study, target_names=objectives[:3]))
         else:
-            _optuna_figure(out["front"], lambda: optuna_plots.plot_optimization_history(
+            _optuna_figure(out.front, lambda: optuna_plots.plot_optimization_history(
                 study, target_name=objectives[0]))
-    plot_tree_figure(table, params, objectives, top_fraction, out["tree"], seed)
+    plot_tree_figure(table, params, objectives, top_fraction, out.tree, seed)
     if narrow_mode == "auto":
         new_space, changed = narrow(space, table, importance, objectives[0], top_fraction)
     else:
         new_space, changed = dict(space), []
-    write_space(out["space"], new_space, changed, plan["round"], narrow_mode)
+    write_space(out.space, new_space, changed, plan["round"], narrow_mode)
     return {"space": new_space, "narrowed": changed}

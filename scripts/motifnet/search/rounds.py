@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError
-from .analysis import analyze_round
+from .analysis import RoundOutputs, analyze_round
 from .best import write_best
 from .space import read_space
 from .study import plan_round, read_plan, read_results, write_plan
@@ -59,7 +59,7 @@ def plan_from_files(*, search: str, round_: int, settings: dict, space_file: str
 
 def analyze_from_files(*, plan: str, datasets: list[str], earlier_plans: list[str],
                        narrow_mode: str, top_fraction: float, seed: int,
-                       out: dict[str, str]) -> dict:
+                       out: RoundOutputs) -> dict:
     """Analyse the round of ``plan`` with every trial of it and of ``earlier_plans``."""
     results = _results_of([*earlier_plans, plan], datasets)
     summary = analyze_round(plan=read_plan(plan), results=results, narrow_mode=narrow_mode,
