@@ -1,7 +1,7 @@
 """Rule search_best: all trials of a search in one table, and best.yaml."""
 
 from motifnet.rulescript import run
-from motifnet.search.rounds import best_from_files
+from motifnet.search.best import best_from_files
 
 
 def main(smk):

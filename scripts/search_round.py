@@ -1,8 +1,7 @@
 """Rule search_round: a round's trials, importances, decision tree, interaction, next space."""
 
 from motifnet.rulescript import files_of, run
-from motifnet.search.analysis import RoundOutputs
-from motifnet.search.rounds import analyze_from_files
+from motifnet.search.analysis import RoundOutputs, analyze_from_files
 
 
 def main(smk):

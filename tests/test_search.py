@@ -16,9 +16,9 @@ import yaml
 
 from motifnet.config import check_config
 from motifnet.errors import InputError
-from motifnet.search.analysis import RoundOutputs, analyze_round, narrow
+from motifnet.search.analysis import RoundOutputs, analyze_from_files, analyze_round, narrow
 from motifnet.search.best import write_best
-from motifnet.search.rounds import analyze_from_files, plan_from_files, result_path
+from motifnet.search.rounds import plan_from_files, result_path
 from motifnet.search.space import DEFAULT_SPACE, check_space, read_space, write_space
 from motifnet.search.study import plan_round, read_plan, write_result
 from motifnet.search.trial import run_trial
@@ -331,3 +331,12 @@ def test_two_objectives_plan_and_analyse_with_a_pareto_front(tmp_path):
     assert importance["ped_anova:fraction_named"].idxmax() == "pool1"
     assert Path(out.front).read_bytes()[:4] == b"\x89PNG"
     assert list(pd.read_csv(out.trials, sep="\t").columns[4:6]) == objectives
+
+
+def test_tpe_models_from_the_second_round_while_random_search_does_not():
+    space = check_space(SPACE, "x")
+    first = planned(1, space, [], n=4)
+    assert first["trials"] == planned(1, space, [], n=4, sampler="random")["trials"]
+    previous = results_of(first, score)
+    assert planned(2, space, previous, n=4)["trials"] != planned(
+        2, space, previous, n=4, sampler="random")["trials"]

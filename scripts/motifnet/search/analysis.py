@@ -25,8 +25,9 @@ from optuna.visualization import matplotlib as optuna_plots
 from sklearn.tree import DecisionTreeClassifier, plot_tree
 
 from ..io import save_figure, write_tsv
+from .rounds import results_of
 from .space import write_space
-from .study import completed, in_space, rebuild
+from .study import completed, in_space, read_plan, rebuild
 
 log = logging.getLogger(__name__)
 # narrow: auto fixes at most this many parameters per round, each with at least this many
@@ -218,3 +219,15 @@ def analyze_round(*, plan: dict, results: list[dict], narrow_mode: str, top_frac
         new_space, changed = dict(space), []
     write_space(out.space, new_space, changed, plan["round"], narrow_mode)
     return {"space": new_space, "narrowed": changed}
+
+
+def analyze_from_files(*, plan: str, datasets: list[str], earlier_plans: list[str],
+                       narrow_mode: str, top_fraction: float, seed: int,
+                       out: RoundOutputs) -> dict:
+    """Analyse the round of ``plan`` with every trial of it and of ``earlier_plans``."""
+    results = results_of([*earlier_plans, plan], datasets)
+    summary = analyze_round(plan=read_plan(plan), results=results, narrow_mode=narrow_mode,
+                            top_fraction=top_fraction, seed=seed, out=out)
+    for change in summary["narrowed"]:
+        log.info("next round: %s", change)
+    return summary

@@ -9,7 +9,9 @@ import yaml
 
 from ..io import atomic_write, write_tsv
 from .analysis import trials_table
+from .rounds import results_of
 from .space import split_params
+from .study import read_plan
 
 log = logging.getLogger(__name__)
 
@@ -56,3 +58,12 @@ def write_best(*, search: str, datasets: list[str], results: list[dict],
         yaml.safe_dump({"architectures": entries}, handle, sort_keys=False,
                        default_flow_style=None, width=100)
     return entries
+
+
+def best_from_files(*, search: str, datasets: list[str], objectives: list[str],
+                    plans: list[str], best: str, trials: str) -> dict:
+    """All trials of the search's ``plans`` in ``trials``; the best per objective in
+    ``best``."""
+    stopped = next((read_plan(p)["stopped"] for p in plans if read_plan(p)["stopped"]), None)
+    return write_best(search=search, datasets=datasets, results=results_of(plans, datasets),
+                      objectives=objectives, stopped=stopped, best=best, trials=trials)

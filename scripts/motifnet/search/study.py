@@ -132,11 +132,13 @@ def rebuild(results: list[dict], space: dict, objectives: list[str],
 
 
 def make_sampler(kind: str, seed: int, round_: int) -> optuna.samplers.BaseSampler:
-    """TPE or random sampling, seeded by the search seed and the round."""
+    """TPE or random sampling, seeded by the search seed and the round. TPE samples at random
+    only while no trial has completed (the first round explores, the later ones model the
+    earlier ones), not for Optuna's first 10 trials, which would leave small rounds random."""
     seed = seed * 1000 + round_
     if kind == "random":
         return optuna.samplers.RandomSampler(seed=seed)
-    return optuna.samplers.TPESampler(seed=seed)
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=1)
 
 
 def plan_round(*, search: str, round_: int, space: dict, previous: list[dict],
