@@ -340,3 +340,19 @@ def test_tpe_models_from_the_second_round_while_random_search_does_not():
     previous = results_of(first, score)
     assert planned(2, space, previous, n=4)["trials"] != planned(
         2, space, previous, n=4, sampler="random")["trials"]
+
+
+def test_the_best_architectures_of_a_finished_search_join_the_config(tmp_path):
+    from motifnet.search.found import found_architectures
+
+    cfg = search_config()
+    assert found_architectures(cfg, tmp_path) == {}  # not finished
+    best = tmp_path / "results/search/s/best.yaml"
+    best.parent.mkdir(parents=True)
+    best.write_text(yaml.safe_dump({"architectures": {
+        "s-auroc": {"model": "architect", "params": {"pool1": 4}, "datasets": ["d"]},
+        "s-any_hit": {"model": "architect", "params": {"pool1": 1}, "datasets": ["d"]}}}))
+    cfg["architectures"] = {"s-any_hit": {"model": "architect", "params": {"pool1": 2}}}
+    assert list(found_architectures(cfg, tmp_path)) == ["s-auroc"]
+    cfg["search"]["s"]["retrain"] = False
+    assert found_architectures(cfg, tmp_path) == {}

@@ -55,6 +55,9 @@ def test_a_search_runs_round_by_round_and_reruns_nothing(tmp_path: Path):
 
     dry = run_snakemake(tmp_path, target, "-n", "--configfile", str(config))
     assert "Nothing to be done" in dry.stdout + dry.stderr
+    # the next run trains the best architecture like any other, into the summary
+    dry = run_snakemake(tmp_path, "-n", "--configfile", str(config))
+    assert "results/syn/tiny-auroc/model.pt" in dry.stdout and "summarize" in dry.stdout
 
     # a run killed during a trial of the last round: that trial reruns alone (its plan and the
     # other trials stay), then what reads it

@@ -31,6 +31,7 @@ from motifnet.data.kinds import (
     peaks_settings,
     sequence_file,
 )
+from motifnet.search.found import found_architectures
 from motifnet.search.space import FILTER_OBJECTIVES
 from motifnet.train.settings import learning_settings, resolve_training
 
@@ -38,6 +39,8 @@ validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 # `--config offline=true` arrives as a string (the schema allows it); Snakemake only converts
 # True/False.
 config["offline"] = config["offline"] in (True, "true", "yes")
+# The best architectures of finished searches (search.<name>.retrain) train like any other.
+config["architectures"].update(found_architectures(config))
 check_config(config)
 
 DATASETS = list(config["datasets"])
