@@ -16,7 +16,8 @@ plus about 10 for --retrain):
 
     PYTHONPATH=scripts .venv/bin/python tests/benchmarks/bench_search.py --retrain
 
-Reduced run (``--reduced``: 3,000 sequences, 2 rounds x 4 trials of 2 epochs; minutes):
+Reduced run (``--reduced``: 3,000 sequences, 3 rounds x 4 trials of 2 epochs; 25 minutes on a
+loaded 2-core machine):
 
     PYTHONPATH=scripts .venv/bin/python tests/benchmarks/bench_search.py --reduced
 """
@@ -47,7 +48,7 @@ def configs(reduced: bool) -> dict:
     if reduced:
         for dataset in config["datasets"].values():
             dataset["synthetic"]["n_sequences"] = 3000
-        search.update(rounds=2, trials_per_round=4)
+        search.update(rounds=3, trials_per_round=4)
         search["training"]["epochs"] = 2
     random = {**copy.deepcopy(search), "sampler": "random", "narrow": "none"}
     config["search"] = {f"{name}_narrowing": search, f"{name}_random": random}
