@@ -44,9 +44,8 @@ def test_trials_are_separate_jobs_and_the_next_round_is_planned_after_them(
     pytest.importorskip("snakemake_executor_plugin_slurm")
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(CONFIG))
     log = tmp_path / "search.log"
-    process = snakemake(slurm_env, tmp_path, "--snakefile", str(REPO / "workflow/Snakefile"),
-                        "--configfile", "config.yaml", "results/search/tiny/best.yaml",
-                        log=log)
+    process = snakemake(slurm_env, tmp_path, "results/search/tiny/best.yaml", "--snakefile",
+                        str(REPO / "workflow/Snakefile"), "--configfile", "config.yaml", log=log)
     assert finish(process, timeout=900) == 0, log.read_text()[-4000:]
 
     jobs = jobs_in(slurm_env, tmp_path)
