@@ -49,6 +49,19 @@ def test_motif_layers_are_asked_of_the_model():
         motif_layers(config("deepbind", motif_layers=["conv2"]), "d", "a")
 
 
+def test_a_filter_wider_than_the_sequence_stops_when_the_config_is_read():
+    from snakemake.utils import validate
+
+    settings = {"datasets": {"d": {"synthetic": {"motifs": {"A": "MA0001"}, "length": 80},
+                                   "length": 80, "task": "multilabel"}},
+                "architectures": {"wide": {"model": "koo_cnn", "params": {"kernel1": 200}}}}
+    validate(settings, schema=str(REPO / "workflow/schemas/config.schema.yaml"),
+             set_default=True)
+    with pytest.raises(InputError, match=r"conv1 \(kernel1\) filters are 200 nt wide") as error:
+        check_config(settings)
+    assert "architectures.wide" in str(error.value)
+
+
 def test_without_torch_the_configured_layers_are_taken():
     code = ("import sys; sys.modules['torch'] = None\n"
             "from motifnet.config import motif_layers\n"

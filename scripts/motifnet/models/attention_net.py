@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .base import MotifModel, activation, dropout, pool_problem, same_offset, size
+from .base import (
+    MotifModel,
+    activation,
+    dropout,
+    kernel_problem,
+    pool_problem,
+    same_offset,
+    size,
+)
 from .layers import ConvAttentionPool, ConvUnit, ResidualBlock, SamePool1d, dense_stack
 
 
@@ -33,6 +41,10 @@ class _StemModel(MotifModel):
         )
         for i in range(1, n_convs + 1):
             self.windows[f"conv{i}"] = (i * (kernel - 1) + 1, i * same_offset(kernel))
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
 
     def _activations(self, x: Tensor, layer: str) -> Tensor:
         for conv in self.stem[: int(layer.removeprefix("conv"))]:
@@ -115,7 +127,8 @@ class PromoterNet(_StemModel):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after the stem", length, hparams["pool"])
+        return super().length_problem(hparams, length) or pool_problem(
+            "the max-pool after the stem", length, hparams["pool"])
 
     def forward(self, x: Tensor) -> Tensor:
         for conv in self.stem:

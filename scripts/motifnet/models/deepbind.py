@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from .base import MotifModel, Param, activation, dropout, same_offset, size
+from .base import MotifModel, Param, activation, dropout, kernel_problem, same_offset, size
 from .layers import Exp, GlobalMaxPool1d, SameConv1d
 
 
@@ -26,6 +26,10 @@ class DeepBind(MotifModel):
         "dense_units": size(32),
         "dropout": dropout(0.5),
     }
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)

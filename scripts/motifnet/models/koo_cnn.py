@@ -19,6 +19,7 @@ from .base import (
     activation,
     count,
     dropout,
+    kernel_problem,
     pool_problem,
     pooled_length,
     same_offset,
@@ -94,7 +95,7 @@ class KooCNN(MotifModel):
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
         after1, _ = cls.positions(hparams, length)
-        return pool_problem("the first max-pool", length, hparams["pool1"]) or pool_problem(
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem("the first max-pool", length, hparams["pool1"]) or pool_problem(
             "the second max-pool", after1, hparams["pool2"]
         )
 

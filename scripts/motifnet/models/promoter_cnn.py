@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .base import MotifModel, activation, dropout, pool_problem, same_offset, size
+from .base import (
+    MotifModel,
+    activation,
+    dropout,
+    kernel_problem,
+    pool_problem,
+    same_offset,
+    size,
+)
 from .layers import ConvUnit, GlobalMaxPool1d, SamePool1d
 
 
@@ -48,7 +56,8 @@ class PromoterCNN(MotifModel):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after conv1", length, hparams["pool1"])
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem(
+            "the max-pool after conv1", length, hparams["pool1"])
 
     def forward(self, x: Tensor) -> Tensor:
         h = self.conv2(self.pool1(self.conv1(x)))
