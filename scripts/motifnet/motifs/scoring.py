@@ -254,7 +254,8 @@ def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLik
     config's ``tomtom`` ``settings``), score every layer and write ``tomtom.tsv``,
     ``filter_names.tsv`` and the scores, ``filters.json`` (returned)."""
     filters = read_filter_table(filters_path)
-    queries, uniform = informative_queries(read_meme(queries_path) if len(filters) else [])
+    queries, uniform = informative_queries(
+        read_meme(queries_path, allow_empty=True) if len(filters) else [])
     if uniform:
         log.info("%d queries with only uniform columns not compared: %s", len(uniform),
                  ", ".join(uniform))
@@ -263,6 +264,13 @@ def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLik
     call = {key: settings[key] for key in CALL_SETTINGS}
     learned: dict = {"engine": engine, "settings": settings, "not_compared": uniform,
                      "layers": {}}
+    if len(filters) and not queries:
+        learned["no_queries"] = (
+            f"none of the {len(filters)} filters gave a PFM (no window above the activation "
+            "threshold inside a sequence): nothing was compared and no filter is named")
+        log.warning("%s: %s; see filters.tsv (max_activation, nsites), and check the model's "
+                    "first-layer width against the sequence length", queries_path,
+                    learned["no_queries"])
     tables = []
     for layer, group in filters.groupby("layer", sort=False):
         ids = group["id"].tolist()
