@@ -116,3 +116,25 @@ def test_multilabel_values_must_be_binary(tmp_path):
         load_intervals({"bed": path, "label_columns": [7, 8], "label_names": ["A", "B"]},
                        "multilabel")
     assert "line 2" in str(error.value)
+
+
+def test_a_name_column_taken_for_multiclass_labels_is_refused(tmp_path):
+    """300 one-member classes: BED column 4 (unique names) given as the label column."""
+    lines = "".join(f"c\t{10 * i}\t{10 * i + 5}\tpeak{i}\t0\t+\tclass{i % 3}\n"
+                    for i in range(300))
+    path = write(tmp_path / "x.bed", lines)
+    with pytest.raises(InputError, match=r"label column 'label_4' holds 300 classes for 300 "
+                       r"sequences .*looks like a name or id column") as error:
+        load_intervals({"bed": path, "label_columns": [4]}, "multiclass")
+    assert path in str(error.value) and "BED column 4 is the name" in error.value.hint
+    result = load_intervals({"bed": path, "label_columns": [7]}, "multiclass")
+    assert result.classes == ["class0", "class1", "class2"]
+
+
+def test_classes_with_few_members_are_warned_about(tmp_path, caplog):
+    lines = "".join(f"c\t{10 * i}\t{10 * i + 5}\t.\t0\t+\t{'rare' if i < 3 else 'common'}\n"
+                    for i in range(40))
+    path = write(tmp_path / "x.bed", lines)
+    load_intervals({"bed": path, "label_columns": [7]}, "multiclass")
+    assert ("1 of 2 classes in label column 'label_7' have fewer than 10 sequences (rare 3)"
+            in caplog.text)
