@@ -170,3 +170,19 @@ def test_deeplift_falls_back_to_ism_for_recurrent_models_when_the_config_is_read
     settings = config("bigru_attention")
     settings["attribution"]["method"] = "saliency"
     assert attribution_method(settings, "d", "a") == ("saliency", "")
+
+
+def test_split_settings_are_checked_when_the_config_is_read():
+    bed = {"genome": "g", "task": "binary", "length": 10,
+           "intervals": {"bed": "r.bed", "label_columns": [7]}}
+    for split, message, key in [
+        ({"fractions": {"train": 0.8, "val": 0.1}}, "split fractions sum to 1.1 (train 0.8 + "
+         "val 0.1 + test 0.2), not 1", "datasets.d.split.fractions"),
+        ({"method": "chromosomes", "test_chromosomes": ["chr2", "chr3"],
+          "val_chromosomes": ["chr3"]}, "chromosome(s) chr3 are held out both for validation "
+         "and for testing", "datasets.d.split.val_chromosomes"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(message)) as error:
+            checked({"d": {**bed, "split": split}})
+        assert key in str(error.value)
+    checked({"d": {**bed, "split": {"fractions": {"train": 0.6, "val": 0.2, "test": 0.2}}}})

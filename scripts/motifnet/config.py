@@ -34,6 +34,7 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
     for cls, genome in spec.get("genomic_benchmark", {}).get("genomes", {}).items():
         _check_genome(genome, genomes, f"{key}.genomic_benchmark.genomes.{cls}")
     split = spec["split"]
+    _check_split(key, split)
     if split["method"] == "chromosomes" and not has_genome(spec):
         raise InputError("method chromosomes needs genome positions, which imported "
                          "sequences lack", key=f"{key}.split",
@@ -59,6 +60,28 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
     _check_positive_class(key, spec)
     if kind == "peaks":
         _check_peaks(key, spec)
+
+
+def _check_split(key: str, split: dict) -> None:
+    """What the config alone shows of a split: fractions that sum to 1 (``random``), held-out
+    validation chromosomes apart from the test chromosomes (``chromosomes``)."""
+    if split["method"] == "random":
+        fractions = split["fractions"]
+        total = sum(fractions[name] for name in ("train", "val", "test"))
+        if abs(total - 1) > 1e-9:
+            shown = " + ".join(f"{name} {fractions[name]:g}" for name in ("train", "val", "test"))
+            raise InputError(f"split fractions sum to {total:g} ({shown}), not 1",
+                             key=f"{key}.split.fractions",
+                             hint="make train + val + test = 1 (a fraction left out takes its "
+                             "default: train 0.7, val 0.1, test 0.2)")
+    if split["method"] == "chromosomes":
+        test = split.get("test_chromosomes") or []
+        both = [name for name in split.get("val_chromosomes") or [] if name in test]
+        if both:
+            raise InputError(f"chromosome(s) {', '.join(both)} are held out both for "
+                             "validation and for testing", key=f"{key}.split.val_chromosomes",
+                             hint="list each chromosome in one of val_chromosomes and "
+                             "test_chromosomes only")
 
 
 def _check_positive_class(key: str, spec: dict) -> None:
