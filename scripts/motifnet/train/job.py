@@ -1,7 +1,8 @@
 """One training job, a dataset x architecture: fit, evaluate on the test split, write it all.
 
 Outputs are written only at the end, atomically, so a failed run leaves no complete-looking
-files.
+files; the state after each epoch is kept beside them (``model.pt.resume``), so that a killed
+job, run again, goes on from its last completed epoch.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from ..data.table import with_labels
 from ..io import write_json, write_tsv
 from ..models import build_model
 from . import plots
-from .checkpoint import save_checkpoint
+from .checkpoint import Resume, data_fingerprint, resume_path, save_checkpoint
 from .devices import job_device
 from .loop import fit, predict, seed_everything
+from .settings import RESOURCE_KEYS
 from .metrics import compute_metrics
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,11 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     log.info("model %s, %d parameters, hparams %s; device %s, %d threads",
              model_name, n_parameters, model.hparams, device, threads)
 
-    result = fit(model, data["train"], data["val"], task, cfg, device)
+    resume = Resume(resume_path(outputs.model), {
+        "model": model_name, "params": params,
+        "training": {k: v for k, v in cfg.items() if k not in ("device", *RESOURCE_KEYS)},
+        "data": data_fingerprint(train, val, encoding)})
+    result = fit(model, data["train"], data["val"], task, cfg, device, resume)
     model.load_state_dict(result.best_state)
     held_out = data["test"]
     prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
@@ -95,6 +101,7 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     write_json(outputs.metrics, metrics)
     save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
                     best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
+    resume.remove()
     return metrics
 
 

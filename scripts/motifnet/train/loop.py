@@ -23,6 +23,7 @@ from torch import Tensor, nn
 
 from ..data.encoded import EncodedSplit
 from ..errors import InputError
+from .checkpoint import Resume
 from .metrics import macro_auprc, macro_auroc
 
 log = logging.getLogger(__name__)
@@ -234,16 +235,63 @@ class Trainer:
         if self.plateau is not None:
             self.plateau.step(score)
 
+    def state_dict(self) -> dict:
+        """Everything the next epoch depends on: weights, optimizer, schedulers, loss scaler
+        and every random number generator (the batch order's and the global ones)."""
+        schedulers = {name: getattr(self, name).state_dict()
+                      for name in ("plateau", "onecycle") if getattr(self, name) is not None}
+        numpy_state = np.random.get_state()
+        return {
+            "model": {k: v.detach().to("cpu", copy=True)
+                      for k, v in self.model.state_dict().items()},
+            "optimizer": self.optimizer.state_dict(), "schedulers": schedulers,
+            "scaler": self.scaler.state_dict(), "generator": self.generator.get_state(),
+            "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+            "numpy_rng": [numpy_state[0], torch.from_numpy(numpy_state[1].copy()),
+                          *numpy_state[2:]],
+            "python_rng": list(random.getstate()),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore :meth:`state_dict` (the data stays where it was placed)."""
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        for name, scheduler_state in state["schedulers"].items():
+            getattr(self, name).load_state_dict(scheduler_state)
+        self.scaler.load_state_dict(state["scaler"])
+        self.generator.set_state(state["generator"])
+        torch.set_rng_state(state["torch_rng"])
+        if state["cuda_rng"] and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        kind, keys, *rest = state["numpy_rng"]
+        np.random.set_state((kind, keys.numpy(), *rest))
+        version, internal, gauss = state["python_rng"]
+        random.setstate((version, tuple(internal), gauss))
+
 
 def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg: dict,
-        device: torch.device) -> FitResult:
-    """Train ``model`` on ``train``; select and early-stop on validation AUROC."""
+        device: torch.device, resume: Resume | None = None) -> FitResult:
+    """Train ``model`` on ``train``; select and early-stop on validation AUROC.
+
+    With ``resume``, the state after each completed epoch is saved there, and a state saved
+    by a killed run is taken up: training goes on from the epoch after it, as if never
+    interrupted.
+    """
     seed_everything(cfg["seed"])
     trainer = Trainer(model, train, val, task, cfg, device)
     history: list[dict] = []
     best_score, best_epoch, best_state = -math.inf, 0, {}
-    started = time.perf_counter()
-    for epoch in range(1, cfg["epochs"] + 1):
+    first, earlier = 1, 0.0
+    saved = resume.load() if resume is not None else None
+    if saved is not None:
+        trainer.load_state_dict(saved["trainer"])
+        history, best_epoch, best_state = saved["history"], saved["best_epoch"], saved["best"]
+        best_score, earlier, first = saved["best_score"], saved["seconds"], saved["epoch"] + 1
+        log.info("resuming after epoch %d of %d (state saved by an interrupted run in %s)",
+                 saved["epoch"], cfg["epochs"], resume.path)
+    started = time.perf_counter() - earlier
+    for epoch in range(first, cfg["epochs"] + 1):
         epoch_started, lr = time.perf_counter(), trainer.lr
         train_loss = trainer.train_epoch()
         if not math.isfinite(train_loss):
@@ -270,4 +318,8 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
             log.info("early stop: no improvement for %d epochs; best epoch %d",
                      cfg["patience"], best_epoch)
             break
+        if resume is not None:
+            resume.save({"trainer": trainer.state_dict(), "epoch": epoch, "history": history,
+                         "best_epoch": best_epoch, "best": best_state, "best_score": best_score,
+                         "seconds": time.perf_counter() - started})
     return FitResult(best_state, best_epoch, history, time.perf_counter() - started)
