@@ -23,8 +23,8 @@ from . import plots
 from .checkpoint import Resume, data_fingerprint, resume_path, save_checkpoint
 from .devices import job_device
 from .loop import fit, predict, seed_everything
-from .settings import RESOURCE_KEYS
 from .metrics import compute_metrics
+from .settings import RESOURCE_KEYS
 
 log = logging.getLogger(__name__)
 
