@@ -186,3 +186,65 @@ def test_split_settings_are_checked_when_the_config_is_read():
             checked({"d": {**bed, "split": split}})
         assert key in str(error.value)
     checked({"d": {**bed, "split": {"fractions": {"train": 0.6, "val": 0.2, "test": 0.2}}}})
+
+
+def test_missing_local_files_are_named_by_their_key_when_the_config_is_read(tmp_path,
+                                                                            monkeypatch):
+    from motifnet.config import check_paths
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.fa").write_text(">c\nACGT\n")
+    (tmp_path / "db.meme").write_text("MEME version 4\n")
+    bed = {"genome": "g", "task": "binary", "length": 10,
+           "intervals": {"bed": "r.bed", "label_columns": [7]}}
+    config = {"genomes": {"g": {"path": "g.fa"}, "unused": {"path": "nowhere.fa"}},
+              "datasets": {"d": bed}, "motif_db": {"meme": "db.meme"}}
+    with pytest.raises(InputError, match="file not found: r.bed") as error:
+        check_paths(config)
+    assert error.value.key == "datasets.d.intervals.bed"
+    (tmp_path / "r.bed").write_text("c\t0\t4\t.\t0\t+\t1\n")
+    check_paths(config)  # an unused genome's file is not needed
+    for change, key, hint in [
+        ({"genomes": {"g": {"path": "hg38.fa"}}}, "genomes.g.path", "give the genome's url"),
+        ({"genomes": {"g": {"path": "/usr/share/doc/bowtie/examples/genomes/none.fna.gz"}}},
+         "genomes.g.path", "install the Debian package bowtie-examples"),
+        ({"motif_db": {"meme": "motifs/jaspar.meme"}}, "motif_db.meme", "correct the path"),
+    ]:
+        with pytest.raises(InputError, match="file not found") as error:
+            check_paths({**config, **change})
+        assert error.value.key == key and hint in error.value.hint
+
+
+def dry_run(tmp_path, config: dict, *args: str) -> tuple[int, str]:
+    """A dry run's exit status and its output (stdout and stderr)."""
+    import yaml
+
+    from conftest import SNAKEMAKE
+
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    done = subprocess.run([str(SNAKEMAKE), "--snakefile", str(REPO / "workflow/Snakefile"),
+                           "--configfile", "c.yaml", "-n", *args], cwd=tmp_path,
+                          capture_output=True, text=True)
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.workflow
+def test_an_unknown_key_is_named_with_the_nearest_known_one_and_no_schema_dump(tmp_path):
+    config = {"datasets": {"syn": {"synthetic": {"n_sequences": 50}, "task": "multilabel",
+                                   "lenght": 200}}}
+    status, output = dry_run(tmp_path, config)
+    assert status != 0
+    assert "unknown config key 'lenght' in datasets.syn; did you mean 'length'?" in output
+    assert "Failed validating" not in output and len(output.splitlines()) < 12, output
+    assert "Failed validating 'additionalProperties'" in dry_run(tmp_path, config,
+                                                                 "--verbose")[1]
+
+
+@pytest.mark.workflow
+def test_a_missing_genome_file_stops_the_run_naming_its_key(tmp_path):
+    config = {"genomes": {"hg": {"path": "genomes/hg38.fa.gz"}},
+              "datasets": {"d": {"genome": "hg", "task": "binary", "length": 100,
+                                 "peaks": {"files": {"CTCF": "ctcf.bed"}}}}}
+    status, output = dry_run(tmp_path, config)
+    assert status != 0 and "MissingInputException" not in output
+    assert "config key 'genomes.hg.path': file not found: genomes/hg38.fa.gz" in output

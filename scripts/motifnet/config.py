@@ -4,8 +4,10 @@ each architecture. Imports nothing heavy: the Snakefile calls it while it reads 
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
+from pathlib import Path
 
 from .data.kinds import dataset_kind, has_genome, peaks_settings
 from .data.label_values import named_labels
@@ -233,6 +235,30 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
         motif_layers(config, dataset, name)
 
 
+def schema_problem(error: Exception, verbose: bool = False) -> str | None:
+    """A short message for a config the JSON schema refuses (Snakemake's ``validate`` error,
+    raised while handling jsonschema's ``ValidationError``): the key, where it is, and for an unknown
+    key the nearest known one; the schema excerpt only when ``verbose``. None when ``error``
+    was not raised while handling a validation error."""
+    found = error.__context__ or error.__cause__
+    if not hasattr(found, "validator"):
+        return None
+    where = ".".join(map(str, found.absolute_path))
+    if found.validator == "additionalProperties" and isinstance(found.instance, dict):
+        known = list(found.schema.get("properties", {}))
+        unknown = [key for key in found.instance if key not in known]
+        lines = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            line = f"unknown config key '{key}' " + (f"in {where}" if where else "at the top")
+            lines.append(line + (f"; did you mean '{close[0]}'?" if close else ""))
+        message = "\n".join(lines) + f"\n  known keys there: {', '.join(known)}"
+    else:
+        message = f"config key '{where or '(top)'}': {found.message}"
+    message += "\n  (config/README.md documents every key"
+    return message + (f")\n{found}" if verbose else "; --verbose shows the schema excerpt)")
+
+
 def check_config(config: dict) -> None:
     """Raise :class:`InputError` for a config that is valid JSON but inconsistent."""
     check_distance(config["tomtom"]["engine"], config["tomtom"]["dist"])
@@ -240,6 +266,56 @@ def check_config(config: dict) -> None:
         _check_dataset(name, spec, config.get("genomes", {}))
     for name, spec in config.get("architectures", {}).items():
         _check_architecture(name, spec, config)
+
+
+# Where Debian's packages put the example genomes (config/peaks_example.yaml, the tests).
+DEBIAN_GENOMES = {"/usr/share/doc/bowtie/examples/": "bowtie-examples"}
+
+
+def _local_files(config: dict) -> list[tuple[str, str]]:
+    """(config key, path) of every local file the config names as an input: genomes the
+    datasets use, the datasets' own files, and a user motif database."""
+    used = {spec["genome"] for spec in config["datasets"].values() if "genome" in spec}
+    used |= {genome for spec in config["datasets"].values()
+             for genome in spec.get("genomic_benchmark", {}).get("genomes", {}).values()}
+    files = [(f"genomes.{name}.path", spec["path"])
+             for name, spec in config.get("genomes", {}).items()
+             if name in used and "path" in spec]
+    for name, spec in config["datasets"].items():
+        key = f"datasets.{name}"
+        intervals, sequences, peaks = (spec.get(block, {}) for block in
+                                       ("intervals", "sequences", "peaks"))
+        files += [(f"{key}.intervals.bed", intervals["bed"])] if "bed" in intervals else []
+        files += [(f"{key}.intervals.classes.{label}", path)
+                  for label, path in intervals.get("classes", {}).items()]
+        files += [(f"{key}.sequences.{form}", sequences[form]) for form in ("fasta", "tsv")
+                  if form in sequences]
+        files += [(f"{key}.peaks.files.{tf}", path)
+                  for tf, path in peaks.get("files", {}).items()]
+        files += [(f"{key}.peaks.blacklist", peaks["blacklist"])] if peaks.get(
+            "blacklist") else []
+    if "meme" in config.get("motif_db", {}):
+        files.append(("motif_db.meme", config["motif_db"]["meme"]))
+    return files
+
+
+def check_paths(config: dict) -> None:
+    """Raise :class:`InputError` naming the config key of the first local input file that
+    does not exist (relative paths are taken from the working directory)."""
+    for key, path in _local_files(config):
+        if Path(path).exists():
+            continue
+        package = next((name for folder, name in DEBIAN_GENOMES.items()
+                        if str(path).startswith(folder)), None)
+        if package:
+            hint = (f"install the Debian package {package} (apt-get install {package}, or "
+                    "scripts/setup.sh --dev)")
+        elif key.startswith("genomes."):
+            hint = ("correct the path, or give the genome's url (and sha256) instead to "
+                    "download it")
+        else:
+            hint = f"correct the path (relative paths start in {Path.cwd()})"
+        raise InputError(f"file not found: {path}", key=key, hint=hint)
 
 
 def gpu_slot_advice(gpu_resource: int, gpus: dict) -> str | None:

@@ -16,9 +16,11 @@ from motifnet import __version__
 from motifnet.config import (
     attribution_method,
     check_config,
+    check_paths,
     gpu_slot_advice,
     motif_layers,
     motif_paths,
+    schema_problem,
 )
 from motifnet.data.download import file_name
 from motifnet.data.kinds import (
@@ -33,8 +35,15 @@ from motifnet.train.settings import learning_settings, resolve_training
 # `--config offline=true` arrives as a string; Snakemake only converts True/False.
 if isinstance(config.get("offline"), str):
     config["offline"] = config["offline"].lower() in ("true", "1", "yes")
-validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+try:
+    validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+except WorkflowError as error:
+    message = schema_problem(error, verbose=workflow.output_settings.verbose)
+    if message is None:
+        raise
+    raise WorkflowError(message) from None
 check_config(config)
+check_paths(config)
 
 DATASETS = list(config["datasets"])
 ARCHITECTURES = list(config["architectures"])
