@@ -248,3 +248,18 @@ def test_a_missing_genome_file_stops_the_run_naming_its_key(tmp_path):
     status, output = dry_run(tmp_path, config)
     assert status != 0 and "MissingInputException" not in output
     assert "config key 'genomes.hg.path': file not found: genomes/hg38.fa.gz" in output
+
+
+def test_label_columns_the_bed_lacks_stop_when_the_config_is_read(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.bed").write_text("#chrom\tstart\tend\n" + "chr1\t0\t10\ta\t0\t+\t1\n" * 3)
+    bed = {"genome": "g", "task": "binary", "length": 10,
+           "intervals": {"bed": "r.bed", "label_columns": [9]}}
+    with pytest.raises(InputError, match=r"column\(s\) \[9\] asked for, but r.bed has 7 "
+                       "tab-separated columns") as error:
+        checked({"d": bed})
+    assert error.value.key == "datasets.d.intervals.label_columns"
+    bed["intervals"] = {"bed": "r.bed", "label_columns": [7], "split_column": 8}
+    with pytest.raises(InputError, match=r"\[8\] asked for") as error:
+        checked({"d": {**bed, "split": {"method": "predefined"}}})
+    assert error.value.key == "datasets.d.intervals.split_column"

@@ -138,3 +138,13 @@ def test_classes_with_few_members_are_warned_about(tmp_path, caplog):
     load_intervals({"bed": path, "label_columns": [7]}, "multiclass")
     assert ("1 of 2 classes in label column 'label_7' have fewer than 10 sequences (rare 3)"
             in caplog.text)
+
+
+def test_label_columns_beyond_the_file_name_the_key(tmp_path):
+    path = write(tmp_path / "x.bed", "c\t0\t5\t.\t0\t+\t1\nc\t5\t9\t.\t0\t+\t0\n")
+    with pytest.raises(InputError) as error:
+        load_intervals({"bed": path, "label_columns": [9]}, "binary")
+    assert error.value.key == "intervals.label_columns" and "line 1" in str(error.value)
+    assert "asks for column(s) [9], but the line has 7 tab-separated columns" in str(error.value)
+    with pytest.raises(InputError, match="intervals.split_column asks for column") as error:
+        load_intervals({"bed": path, "label_columns": [7], "split_column": 8}, "binary")

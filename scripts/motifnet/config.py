@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .data.kinds import dataset_kind, has_genome, peaks_settings
-from .data.label_values import named_labels
+from .data.label_values import bed_columns, named_labels
 from .errors import InputError
 from .motifs.engines import check_distance
 
@@ -59,6 +59,7 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
         raise InputError("a binary task takes one label column",
                          key=f"{key}.sequences.label_columns",
                          hint="use task: multilabel for several label columns")
+    _check_columns(key, spec)
     _check_positive_class(key, spec)
     if kind == "peaks":
         _check_peaks(key, spec)
@@ -84,6 +85,26 @@ def _check_split(key: str, split: dict) -> None:
                              "validation and for testing", key=f"{key}.split.val_chromosomes",
                              hint="list each chromosome in one of val_chromosomes and "
                              "test_chromosomes only")
+
+
+def _check_columns(key: str, spec: dict) -> None:
+    """Label and split columns of an intervals BED that its first interval line lacks."""
+    intervals = spec.get("intervals", {})
+    if "bed" not in intervals:
+        return
+    n_columns = bed_columns(intervals["bed"])
+    if n_columns is None:
+        return
+    for name in ("label_columns", "split_column"):
+        asked = intervals.get(name)
+        beyond = [c for c in (asked if isinstance(asked, list) else [asked])
+                  if c is not None and c > n_columns]
+        if beyond:
+            raise InputError(
+                f"column(s) {beyond} asked for, but {intervals['bed']} has {n_columns} "
+                "tab-separated columns", key=f"{key}.intervals.{name}",
+                hint="columns count from 1 (chrom, start, end, name, score, strand, then "
+                "yours); name columns the file has")
 
 
 def _check_positive_class(key: str, spec: dict) -> None:
@@ -237,9 +258,9 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
 
 def schema_problem(error: Exception, verbose: bool = False) -> str | None:
     """A short message for a config the JSON schema refuses (Snakemake's ``validate`` error,
-    raised while handling jsonschema's ``ValidationError``): the key, where it is, and for an unknown
-    key the nearest known one; the schema excerpt only when ``verbose``. None when ``error``
-    was not raised while handling a validation error."""
+    raised while handling jsonschema's ``ValidationError``): the key, where it is, and for an
+    unknown key the nearest known one; the schema excerpt only when ``verbose``. None when
+    ``error`` was not raised while handling a validation error."""
     found = error.__context__ or error.__cause__
     if not hasattr(found, "validator"):
         return None
