@@ -15,6 +15,9 @@ def main(smk):
         params=architecture.get("params") or {}, cfg=dict(smk.params.training),
         outputs=Outputs(**{f.name: smk.output[f.name] for f in fields(Outputs)}),
         threads=smk.threads,
+        # checked before training (read from the config: a change retrains nothing)
+        attribution_classes=(smk.config["attribution"]["classes"]
+                             if smk.config["motifs"]["method"] != "filters" else []),
     )
 
 

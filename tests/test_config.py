@@ -263,3 +263,24 @@ def test_label_columns_the_bed_lacks_stop_when_the_config_is_read(tmp_path, monk
     with pytest.raises(InputError, match=r"\[8\] asked for") as error:
         checked({"d": {**bed, "split": {"method": "predefined"}}})
     assert error.value.key == "datasets.d.intervals.split_column"
+
+
+def test_unknown_attribution_classes_stop_when_the_config_is_read():
+    from snakemake.utils import validate
+
+    def settings(method: str) -> dict:
+        cfg = {"datasets": {"syn": {"synthetic": {"motifs": {"CTCF": "MA0139", "SP1": "MA0079"}},
+                                    "task": "multilabel", "length": 200},
+                            "own": {"sequences": {"fasta": "s.fa"}, "task": "multiclass",
+                                    "length": 200}},
+               "architectures": {"db": {"model": "deepbind"}},
+               "motifs": {"method": method}, "attribution": {"classes": ["CTCF", "YY1"]}}
+        validate(cfg, schema=str(REPO / "workflow/schemas/config.schema.yaml"),
+                 set_default=True)
+        return cfg
+
+    with pytest.raises(InputError, match=r"class\(es\) \['YY1'\] are not classes of dataset "
+                       "'syn'") as error:
+        check_config(settings("both"))
+    assert error.value.key == "attribution.classes" and "CTCF, SP1" in error.value.hint
+    check_config(settings("filters"))  # nothing attributed

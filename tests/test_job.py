@@ -113,3 +113,14 @@ def test_nan_loss_stops_with_error_and_no_model(tmp_path):
         train_and_evaluate(**paths, model_name="deepbind", params={}, cfg=settings(),
                            device=CPU, outputs=out, threads=1)
     assert not (tmp_path / "nan").exists() or not any((tmp_path / "nan").rglob("*"))
+
+
+def test_unknown_attribution_classes_stop_the_job_before_it_trains(tmp_path, caplog):
+    paths = write_dataset(tmp_path, splits())
+    out = outputs(tmp_path / "deepbind")
+    with pytest.raises(InputError, match=r"class\(es\) \['CTCF'\] are not classes of this "
+                       "dataset; nothing trained") as error:
+        train_and_evaluate(**paths, model_name="deepbind", params={}, cfg=settings(),
+                           device=CPU, outputs=out, threads=1, attribution_classes=["CTCF"])
+    assert error.value.key == "attribution.classes" and "its classes: motif" in error.value.hint
+    assert "epoch 1" not in caplog.text and not Path(out.model).exists()

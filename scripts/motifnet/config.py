@@ -280,6 +280,43 @@ def schema_problem(error: Exception, verbose: bool = False) -> str | None:
     return message + (f")\n{found}" if verbose else "; --verbose shows the schema excerpt)")
 
 
+def config_classes(spec: dict) -> list[str] | None:
+    """A dataset's class names where the config alone says them (synthetic motifs, peak
+    files, class files, label names, a positive class); None where only its data does."""
+    kind, task = dataset_kind(spec), spec["task"]
+    block = spec.get(kind, {})
+    if kind == "synthetic":
+        return list(block["motifs"])
+    if kind == "peaks":
+        return list(block["files"])
+    if task == "binary" and "positive_class" in block:
+        return [block["positive_class"]]
+    if kind == "intervals" and "classes" in block:
+        return list(block["classes"])[:1] if task == "binary" else list(block["classes"])
+    if kind == "intervals" and task == "multilabel" and block.get("label_names"):
+        return list(block["label_names"])
+    return None
+
+
+def check_attribution_classes(config: dict) -> None:
+    """``attribution.classes`` must be classes of every dataset attributed, where the config
+    says them (the training job checks the others before it trains)."""
+    wanted = config.get("attribution", {}).get("classes") or []
+    if not wanted:
+        return
+    for dataset, arch in ((d, a) for a, spec in config.get("architectures", {}).items()
+                          for d in spec.get("datasets", config["datasets"])):
+        if "attribution" not in motif_paths(config, dataset, arch):
+            continue
+        classes = config_classes(config["datasets"][dataset])
+        unknown = [name for name in wanted if classes is not None and name not in classes]
+        if unknown:
+            raise InputError(f"class(es) {unknown} are not classes of dataset '{dataset}'",
+                             key="attribution.classes",
+                             hint=f"its classes: {', '.join(classes)}; leave the list empty "
+                             "to attribute every class")
+
+
 def check_config(config: dict) -> None:
     """Raise :class:`InputError` for a config that is valid JSON but inconsistent."""
     check_distance(config["tomtom"]["engine"], config["tomtom"]["dist"])
@@ -287,6 +324,7 @@ def check_config(config: dict) -> None:
         _check_dataset(name, spec, config.get("genomes", {}))
     for name, spec in config.get("architectures", {}).items():
         _check_architecture(name, spec, config)
+    check_attribution_classes(config)
 
 
 # Where Debian's packages put the example genomes (config/peaks_example.yaml, the tests).

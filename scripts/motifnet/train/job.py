@@ -17,6 +17,7 @@ import torch
 
 from ..data.encoded import load_dataset
 from ..data.table import with_labels
+from ..errors import InputError
 from ..io import write_json, write_tsv
 from ..models import build_model
 from . import plots
@@ -52,15 +53,23 @@ def write_predictions(path: str | os.PathLike, ids: np.ndarray, y: np.ndarray,
 
 def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_name: str,
                        params: dict, cfg: dict, device: torch.device, outputs: Outputs,
-                       threads: int) -> dict:
+                       threads: int, attribution_classes: list[str] = ()) -> dict:
     """Train one architecture on one dataset, evaluate it on the test split, write ``outputs``.
 
     ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
-    needed). Returns the test metrics written to ``outputs.metrics``.
+    needed); ``attribution_classes`` (the config's, where the model will be attributed) are
+    checked against the dataset's classes before training. Returns the test metrics written
+    to ``outputs.metrics``.
     """
     torch.set_num_threads(threads)
     info, data = load_dataset((train, val, test), encoding)
     task, classes = info["task"], list(info["classes"])
+    unknown = [name for name in attribution_classes if name not in classes]
+    if unknown:
+        raise InputError(f"class(es) {unknown} are not classes of this dataset; nothing "
+                         "trained", key="attribution.classes",
+                         hint=f"its classes: {', '.join(classes)}; leave the list empty to "
+                         "attribute every class")
     log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
              info.get("dataset", encoding), task, len(classes), info["length"],
              len(data["train"].x), len(data["val"].x), len(data["test"].x))
