@@ -1,8 +1,6 @@
 """Rule train: fit one architecture on one dataset, evaluate it on the test split, save it."""
 
-from dataclasses import fields
-
-from motifnet.rulescript import run
+from motifnet.rulescript import files_of, run
 from motifnet.train.job import Outputs, train_on_slot
 
 
@@ -13,7 +11,7 @@ def main(smk):
         train=smk.input.train, val=smk.input.val, test=smk.input.test,
         encoding=smk.input.encoding, model_name=architecture["model"],
         params=architecture.get("params") or {}, cfg=dict(smk.params.training),
-        outputs=Outputs(**{f.name: smk.output[f.name] for f in fields(Outputs)}),
+        outputs=files_of(Outputs, smk.output),
         threads=smk.threads,
         # checked before training (read from the config: a change retrains nothing)
         attribution_classes=(smk.config["attribution"]["classes"]

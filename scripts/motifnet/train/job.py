@@ -19,7 +19,7 @@ from ..data.encoded import load_dataset
 from ..data.table import with_labels
 from ..errors import InputError
 from ..io import write_json, write_tsv
-from ..models import build_model
+from ..models.registry import build_model
 from . import plots
 from .checkpoint import Resume, data_fingerprint, resume_path, save_checkpoint
 from .devices import job_device
