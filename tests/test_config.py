@@ -224,6 +224,7 @@ def test_missing_local_files_are_named_by_their_key_when_the_config_is_read(tmp_
     assert error.value.key == "datasets.d.intervals.bed"
     (tmp_path / "r.bed").write_text("c\t0\t4\t.\t0\t+\t1\n")
     check_paths(config)  # an unused genome's file is not needed
+    check_paths({**config, "genomes": {"g": {"path": "resources/synthetic/s/genome.fa"}}})
     for change, key, hint in [
         ({"genomes": {"g": {"path": "hg38.fa"}}}, "genomes.g.path", "give the genome's url"),
         ({"genomes": {"g": {"path": "/usr/share/doc/bowtie/examples/genomes/none.fna.gz"}}},

@@ -341,11 +341,17 @@ def _local_files(config: dict) -> list[tuple[str, str]]:
     return files
 
 
+# Folders of the workflow's own outputs: a config may name files rules make there (the
+# synthetic genome and peaks of config/peaks_synthetic.yaml).
+MADE_HERE = ("resources/", "results/")
+
+
 def check_paths(config: dict) -> None:
     """Raise :class:`InputError` naming the config key of the first local input file that
-    does not exist (relative paths are taken from the working directory)."""
+    does not exist (relative paths are taken from the working directory; files the workflow
+    makes, under :data:`MADE_HERE`, are left to it)."""
     for key, path in _local_files(config):
-        if Path(path).exists():
+        if Path(path).exists() or str(path).startswith(MADE_HERE):
             continue
         package = next((name for folder, name in DEBIAN_GENOMES.items()
                         if str(path).startswith(folder)), None)
