@@ -172,7 +172,7 @@ class Trainer:
         self.val_loss_fn = make_loss(task)
         self.weights = (sample_weights(train.y, task)
                         if cfg["class_weighting"] == "sampler" else None)
-        # Adam's weight decay is an L2 penalty in the gradient (Koo & Eddy's); AdamW's decoupled
+        # Adam's weight decay is an L2 penalty in the gradient (Koo & Eddy's); AdamW's is decoupled
         optimizer = torch.optim.Adam if cfg["optimizer"] == "adam" else torch.optim.AdamW
         self.optimizer = optimizer(model.parameters(), lr=cfg["lr"],
                                    weight_decay=cfg["weight_decay"])
