@@ -76,7 +76,8 @@ def test_without_torch_the_models_layers_and_fallbacks_are_known():
 
 
 @pytest.mark.parametrize("configfile", ["config/config.yaml", "config/zoo.yaml",
-                                        "config/koo_eddy.yaml"])
+                                        "config/koo_eddy.yaml",
+                                        "config/koo_eddy_subset.yaml"])
 def test_parsing_the_workflow_imports_no_torch(tmp_path, configfile):
     """A dry run (and so every job's own parse) with a torch that fails when imported."""
     fake = tmp_path / "fake" / "torch"
@@ -305,3 +306,27 @@ def test_unknown_attribution_classes_stop_when_the_config_is_read():
         check_config(settings("both"))
     assert error.value.key == "attribution.classes" and "CTCF, SP1" in error.value.hint
     check_config(settings("filters"))  # nothing attributed
+
+
+def test_koo_eddy_configs_train_by_the_papers_protocol_and_the_subset_keeps_it():
+    import yaml
+
+    from motifnet.train.settings import resolve_training
+
+    paper = yaml.safe_load((REPO / "config/koo_eddy.yaml").read_text())
+    subset = yaml.safe_load((REPO / "config/koo_eddy_subset.yaml").read_text())
+    for block in ("datasets", "training", "motif_db", "tomtom", "motifs"):
+        assert subset[block] == paper[block], block
+    cfg = resolve_training(paper["training"], {})
+    assert (cfg["optimizer"], cfg["lr"], cfg["scheduler"], cfg["epochs"], cfg["select_on"],
+            cfg["batch_size"], cfg["weight_decay"], cfg["rc_augment"]) == \
+        ("adam", 3e-4, "none", 100, "val_loss", 100, 1e-6, False)
+    assert cfg["patience"] >= cfg["epochs"]  # the lowest validation loss of all 100 epochs
+    assert paper["motif_db"]["release"] == "JASPAR2016"
+    assert paper["tomtom"]["evalue_threshold"] == 0.1
+    variants = {(a["params"]["variant"], a["params"].get("filters1", 30),
+                 a["params"].get("activation", "relu")) for a in paper["architectures"].values()}
+    assert len(variants) == 19 and len(paper["architectures"]) == 95
+    assert {("cnn-50-2", 30, "relu"), ("cnn19-1-2", 30, "relu"), ("cnn-25", 120, "relu"),
+            ("cnn-4", 30, "exp")} <= variants
+    assert set(subset["architectures"]) <= set(paper["architectures"])

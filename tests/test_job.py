@@ -47,7 +47,8 @@ def test_train_and_evaluate_writes_outputs_and_model_round_trips(tmp_path):
     assert metrics["auroc"] > 0.9
     assert json.loads(Path(out.metrics).read_text()) == metrics
     for key in ("accuracy", "auprc", "precision", "recall", "f1", "specificity", "n_parameters",
-                "train_seconds", "seconds_per_epoch", "best_epoch", "device"):
+                "train_seconds", "seconds_per_epoch", "best_epoch", "device", "stop_reason",
+                "still_improving", "stopped", "select_on"):
         assert metrics[key] is not None, key
     history = pd.read_csv(out.history, sep="\t")
     assert list(history.columns) == ["epoch", "train_loss", "val_loss", "val_auroc", "val_auprc",

@@ -26,6 +26,7 @@ from .devices import job_device
 from .loop import fit, predict, seed_everything
 from .metrics import compute_metrics
 from .settings import RESOURCE_KEYS
+from .stopping import stop_record
 
 log = logging.getLogger(__name__)
 
@@ -89,22 +90,27 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
     metrics = compute_metrics(held_out.y, prob, task, classes)
     epochs_run = len(result.history)
+    stop = stop_record(early_stopped=result.early_stopped, best_epoch=result.best_epoch,
+                       epochs_run=epochs_run, epochs=cfg["epochs"], patience=cfg["patience"])
     metrics.update({
         "n_parameters": int(n_parameters),
         "train_seconds": round(result.seconds, 3),
         "seconds_per_epoch": round(result.seconds / epochs_run, 3),
         "best_epoch": result.best_epoch,
         "epochs_run": epochs_run,
+        "select_on": cfg["select_on"],
+        **stop,
         "device": str(device),
     })
     log.info("test: %s (best epoch %d)", ", ".join(
         f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
         for key in ("accuracy", "auroc", "auprc", "f1")), result.best_epoch)
+    log.info("stopped after %d of %d epochs: %s", epochs_run, cfg["epochs"], stop["stopped"])
 
     history = pd.DataFrame(result.history)
     write_tsv(outputs.history, history, float_format="%.6g")
     write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
-    plots.plot_curves(history, result.best_epoch, outputs.curves)
+    plots.plot_curves(history, result.best_epoch, outputs.curves, stop["stopped"])
     plots.plot_roc(held_out.y, prob, classes, outputs.roc)
     plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
     write_json(outputs.metrics, metrics)

@@ -2,9 +2,10 @@
 
 An epoch's data lives in tensors (moved to the GPU once when there is one); a batch is an
 index slice of a pre-shuffled permutation (or of a weighted draw), so there is no per-sample
-Python and no DataLoader. The model with the best validation AUROC (macro over classes) is
-kept; training stops early after ``patience`` epochs without improvement. The settings
-(DEFAULTS, resolve_training) live in the torch-free :mod:`.settings`.
+Python and no DataLoader. The model with the best validation score (``select_on``: macro
+AUROC over classes, or the lowest loss) is kept; training stops early after ``patience`` epochs
+without improvement. The settings (DEFAULTS, resolve_training) live in the torch-free
+:mod:`.settings`.
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ class FitResult:
     best_epoch: int
     history: list[dict]
     seconds: float
+    early_stopped: bool = False
 
 
 def _diverged(what: str, epoch: int, amp: bool) -> InputError:
@@ -171,8 +173,10 @@ class Trainer:
         self.val_loss_fn = make_loss(task)
         self.weights = (sample_weights(train.y, task)
                         if cfg["class_weighting"] == "sampler" else None)
-        self.optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"],
-                                           weight_decay=cfg["weight_decay"])
+        # Adam's weight decay is an L2 penalty in the gradient (Koo & Eddy's); AdamW's is decoupled
+        optimizer = torch.optim.Adam if cfg["optimizer"] == "adam" else torch.optim.AdamW
+        self.optimizer = optimizer(model.parameters(), lr=cfg["lr"],
+                                   weight_decay=cfg["weight_decay"])
         self.plateau = self.onecycle = None
         if cfg["scheduler"] == "plateau":
             self.plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
@@ -270,9 +274,16 @@ class Trainer:
         random.setstate((version, tuple(internal), gauss))
 
 
+def selection_score(val_auroc: float, val_loss: float, select_on: str) -> float:
+    """The score (higher is better) that picks the best epoch and stops early: validation
+    AUROC, or minus the loss (``select_on: val_loss``, and where AUROC is undefined because the
+    validation set lacks one of the labels)."""
+    return val_auroc if select_on == "val_auroc" and math.isfinite(val_auroc) else -val_loss
+
+
 def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg: dict,
         device: torch.device, resume: Resume | None = None) -> FitResult:
-    """Train ``model`` on ``train``; select and early-stop on validation AUROC.
+    """Train ``model`` on ``train``; select and early-stop on the ``select_on`` score.
 
     With ``resume``, the state after each completed epoch is saved there, and a state saved
     by a killed run is taken up: training goes on from the epoch after it, as if never
@@ -281,7 +292,7 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
     seed_everything(cfg["seed"])
     trainer = Trainer(model, train, val, task, cfg, device)
     history: list[dict] = []
-    best_score, best_epoch, best_state = -math.inf, 0, {}
+    best_score, best_epoch, best_state, early_stopped = -math.inf, 0, {}, False
     first, earlier = 1, 0.0
     saved = resume.load() if resume is not None else None
     if saved is not None:
@@ -300,8 +311,7 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         if not math.isfinite(val_loss):
             raise _diverged("the validation loss", epoch, trainer.amp is not None)
         val_auroc, val_auprc = macro_auroc(val.y, prob), macro_auprc(val.y, prob)
-        # Without both labels in the validation set, AUROC is undefined: select on the loss.
-        score = val_auroc if math.isfinite(val_auroc) else -val_loss
+        score = selection_score(val_auroc, val_loss, cfg["select_on"])
         improved = score > best_score
         if improved:
             best_score, best_epoch = score, epoch
@@ -317,9 +327,11 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         if epoch - best_epoch >= cfg["patience"]:
             log.info("early stop: no improvement for %d epochs; best epoch %d",
                      cfg["patience"], best_epoch)
+            early_stopped = True
             break
         if resume is not None:
             resume.save({"trainer": trainer.state_dict(), "epoch": epoch, "history": history,
                          "best_epoch": best_epoch, "best": best_state, "best_score": best_score,
                          "seconds": time.perf_counter() - started})
-    return FitResult(best_state, best_epoch, history, time.perf_counter() - started)
+    return FitResult(best_state, best_epoch, history, time.perf_counter() - started,
+                     early_stopped)
