@@ -17,6 +17,7 @@ from .spec import (
     activation,
     count,
     dropout,
+    kernel_problem,
     pool_problem,
     pooled_length,
     same_offset,
@@ -99,7 +100,8 @@ class KooCNNSpec(ArchitectureSpec):
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
         after1, _ = cls.positions(hparams, length)
-        return pool_problem("the first max-pool", length, hparams["pool1"]) or pool_problem(
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem(
+            "the first max-pool", length, hparams["pool1"]) or pool_problem(
             "the second max-pool", after1, hparams["pool2"]
         )
 
@@ -128,7 +130,8 @@ class PromoterCNNSpec(ArchitectureSpec):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after conv1", length, hparams["pool1"])
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem(
+            "the max-pool after conv1", length, hparams["pool1"])
 
     @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
@@ -148,6 +151,10 @@ class DeepBindSpec(ArchitectureSpec):
         "dense_units": size(32),
         "dropout": dropout(0.5),
     }
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
 
     @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
@@ -223,6 +230,10 @@ class _StemSpec(ArchitectureSpec):
     which map to input windows (conv1 width k, conv2 2k - 1, ...)."""
 
     @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
+
+    @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
         return stacked_windows([hparams["kernel"]] * hparams["stem_convs"])
 
@@ -262,7 +273,8 @@ class PromoterNetSpec(_StemSpec):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after the stem", length, hparams["pool"])
+        return super().length_problem(hparams, length) or pool_problem(
+            "the max-pool after the stem", length, hparams["pool"])
 
     @classmethod
     def recurrent_layer(cls, hparams: dict) -> tuple[str, str] | None:
