@@ -356,3 +356,13 @@ def test_the_best_architectures_of_a_finished_search_join_the_config(tmp_path):
     assert list(found_architectures(cfg, tmp_path)) == ["s-auroc"]
     cfg["search"]["s"]["retrain"] = False
     assert found_architectures(cfg, tmp_path) == {}
+
+
+def test_planning_never_repeats_an_earlier_or_planned_trial_while_new_points_remain():
+    space = {"filters": [4, 8], "pool1": [1, 4], "activation": ["relu", "exp"]}  # 8 points
+    first = planned(1, space, [], n=4)
+    second = planned(2, space, results_of(first, lambda p: 0.9 if p["pool1"] == 1 else 0.6),
+                     n=4)
+    points = [json.dumps(t["params"], sort_keys=True)
+              for t in first["trials"] + second["trials"]]
+    assert len(set(points)) == 8

@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import os
+import random
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from .space import fixed_values, searchable
 
 log = logging.getLogger(__name__)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+MAX_ASKS = 10  # sampler proposals per planned trial before a new point is drawn at random
+MAX_DRAWS = 1000
 
 def distributions(space: dict) -> dict[str, BaseDistribution]:
     """Optuna distributions of the parameters the space leaves open (fixed ones excluded)."""
@@ -156,13 +159,53 @@ def plan_round(*, search: str, round_: int, space: dict, previous: list[dict],
         log.warning("search %s: %s", search, plan["stopped"])
         return plan
     study = rebuild(previous, space, objectives, make_sampler(sampler, seed, round_))
+    told = len(study.trials)
+    seen = {_point(r["params"]) for r in previous}
+    rng = random.Random(seed * 1000 + round_)
+    repeats = 0
     for i in range(n_trials):
-        trial = study.ask(dists)
-        plan["trials"].append({"number": first_number + i, "params": {**fixed, **trial.params}})
+        params = _ask_new(study, dists, fixed, seen, rng)
+        repeats += _point(params) in seen
+        seen.add(_point(params))
+        plan["trials"].append({"number": first_number + i, "params": params})
     log.info("search %s round %d: %d trials planned from %d earlier ones in this space "
-             "(%d open parameters)", search, round_, n_trials, len(study.trials) - n_trials,
-             len(dists))
+             "(%d open parameters)%s", search, round_, n_trials, told, len(dists),
+             f"; {repeats} repeat earlier trials (the space is nearly used up)" if repeats else "")
     return plan
+
+
+def _point(params: dict) -> str:
+    return json.dumps(params, sort_keys=True)
+
+
+def _ask_new(study: optuna.Study, dists: dict, fixed: dict, seen: set[str],
+             rng: random.Random) -> dict:
+    """Parameters no earlier or planned trial has (a repeat would train the same model
+    again): a repeat the sampler proposes is dropped (told as failed, which TPE ignores) and
+    the sampler asked again, up to :data:`MAX_ASKS` times; then a point drawn at random from
+    the space (TPE keeps proposing its best guess) is given to the study as the next trial.
+    Only a space with no new point left repeats a trial."""
+    for _ in range(MAX_ASKS):
+        trial = study.ask(dists)
+        params = {**fixed, **trial.params}
+        if _point(params) not in seen:
+            return params
+        study.tell(trial, state=TrialState.FAIL)
+    for _ in range(MAX_DRAWS):
+        drawn = {name: _draw(dist, rng) for name, dist in dists.items()}
+        if _point({**fixed, **drawn}) not in seen:
+            break
+    study.enqueue_trial(drawn)
+    return {**fixed, **study.ask(dists).params}
+
+
+def _draw(dist: BaseDistribution, rng: random.Random):
+    if isinstance(dist, CategoricalDistribution):
+        return rng.choice(dist.choices)
+    low, high = (math.log(dist.low), math.log(dist.high)) if dist.log else (dist.low, dist.high)
+    value = rng.uniform(low, high)
+    value = math.exp(value) if dist.log else value
+    return round(value) if isinstance(dist, IntDistribution) else value
 
 
 def completed(study: optuna.Study) -> list[FrozenTrial]:
