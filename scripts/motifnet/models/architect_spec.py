@@ -25,7 +25,7 @@ from typing import ClassVar
 
 from ..errors import InputError
 from ..params import Param
-from .spec import ArchitectureSpec, pooled_length
+from .spec import ArchitectureSpec, kernel_problem, pooled_length
 
 NONLINEARITIES = ("relu", "leaky_relu", "very_leaky_relu", "elu")
 FIRST_ACTIVATIONS = (*NONLINEARITIES, "exp")
@@ -108,6 +108,9 @@ class ArchitectSpec(ArchitectureSpec):
     def length_problem(cls, hp: dict, length: int) -> str | None:
         """Why sequences of ``length`` cannot pass these layers, or None."""
         after1, _ = cls.positions(hp, length)
+        wide = kernel_problem("conv1 (kernel1)", hp["kernel1"], length)
+        if wide:
+            return wide
         if length < hp["pool1"]:
             return f"the first-layer max-pool (size {hp['pool1']}) would pool only {length} " \
                    "position(s)"
