@@ -80,7 +80,7 @@ def test_a_model_without_attention_is_refused(tmp_path):
     with pytest.raises(InputError, match="model 'deepbind' has no attention pooling") as error:
         attention_model(model_path, sequences, {"top_sequences": 5}, SELECTION,
                         tmp_path / "attention", gpus=GPUS, holds_gpu=False)
-    assert "attention_net, bigru_attention, promoter_net" in error.value.hint
+    assert "architect, attention_net, bigru_attention, promoter_net" in error.value.hint
     assert not (tmp_path / "attention").exists()
 
 

@@ -47,7 +47,7 @@ def test_default_geometries_of_the_zoo():
     assert promoter.window == Window(116, 4, 56) and promoter.positions == 50
     assert attention_geometry("bigru_attention", defaults["bigru_attention"], 200).window == (
         Window())
-    assert attention_models() == ["attention_net", "bigru_attention", "promoter_net"]
+    assert attention_models() == ["architect", "attention_net", "bigru_attention", "promoter_net"]
     assert attention_geometry("koo_cnn", ARCHITECTURES["koo_cnn"].resolve({}, None), 200) is None
 
 
@@ -119,3 +119,31 @@ def test_bigru_positions_are_bases():
     weights = model.attention_weights(_random_onehot(3, 30))
     assert weights.shape == (3, 30) and geometry.centres().tolist() == list(range(30))
     assert torch.allclose(weights.sum(dim=1), torch.ones(3))
+
+
+def test_architect_declares_the_geometry_of_the_tables_it_reproduces():
+    from motifnet.models.architect import ATTENTION_NET, PROMOTER_NET
+
+    spec = ARCHITECTURES["architect"]
+    zoo = {name: ARCHITECTURES[name].resolve({}, None) for name in ("attention_net",
+                                                                    "promoter_net")}
+    for table, name in ((ATTENTION_NET, "attention_net"), (PROMOTER_NET, "promoter_net")):
+        assert spec.attention_geometry(spec.resolve(table, None), 200) == attention_geometry(
+            name, zoo[name], 200)
+    assert spec.attention_geometry(spec.resolve({"global_reduction": "max"}, None), 200) is None
+
+
+@pytest.mark.parametrize("reduction", ["max", "mean", "strided"])
+def test_architect_windows_are_the_input_gradients_support(reduction):
+    params = {"filters": 4, "kernel": 3, "kernel1": 5, "pool1": 2, "convs_before": 2,
+              "residual_before": 1, "reduction": reduction, "reduction_stride": 3,
+              "convs_after": 1, "residual_after": 0, "fc_layers": 1, "fc_units": 4}
+    length = 61
+    model = build_model("architect", 2, length, params).eval()
+    geometry = ARCHITECTURES["architect"].attention_geometry(model.hparams, length)
+    x = _random_onehot(64, length)
+    assert model.attention_weights(x).shape == (64, geometry.positions)
+    for position in (0, 4, geometry.positions - 1):
+        start, end = geometry.bounds()[position]
+        assert _input_support(model._pooled_features, x, position).tolist() == list(
+            range(start, end))

@@ -41,7 +41,7 @@ def test_attention_alone_for_a_model_without_it_stops_before_any_job(tmp_path):
     assert done.returncode == 1 and "config key 'motifs.method'" in output
     assert "motifs.method attention needs an attention pooling, which model 'koo_cnn' " \
         "(architectures.cnn) has not" in output
-    assert "models with one: attention_net, bigru_attention, promoter_net" in output
+    assert "models with one: architect, attention_net, bigru_attention, promoter_net" in output
 
 
 def test_attention_beside_attribution_plans_both(tmp_path):

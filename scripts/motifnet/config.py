@@ -4,11 +4,13 @@ while it parses the workflow, and every job parses it again."""
 
 from __future__ import annotations
 
+import difflib
 import json
-from functools import cache
+from functools import lru_cache
+from pathlib import Path
 
 from .data.kinds import dataset_kind, has_genome, peaks_settings
-from .data.label_values import named_labels
+from .data.label_values import bed_columns, named_labels
 from .errors import InputError
 from .interpret.methods import choose_method
 from .models.catalog import attention_models, check_architecture
@@ -38,6 +40,7 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
     for cls, genome in spec.get("genomic_benchmark", {}).get("genomes", {}).items():
         _check_genome(genome, genomes, f"{key}.genomic_benchmark.genomes.{cls}")
     split = spec["split"]
+    _check_split(key, split)
     if split["method"] == "chromosomes" and not has_genome(spec):
         raise InputError("method chromosomes needs genome positions, which imported "
                          "sequences lack", key=f"{key}.split",
@@ -60,9 +63,52 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
         raise InputError("a binary task takes one label column",
                          key=f"{key}.sequences.label_columns",
                          hint="use task: multilabel for several label columns")
+    _check_columns(key, spec)
     _check_positive_class(key, spec)
     if kind == "peaks":
         _check_peaks(key, spec)
+
+
+def _check_split(key: str, split: dict) -> None:
+    """What the config alone shows of a split: fractions that sum to 1 (``random``), held-out
+    validation chromosomes apart from the test chromosomes (``chromosomes``)."""
+    if split["method"] == "random":
+        fractions = split["fractions"]
+        total = sum(fractions[name] for name in ("train", "val", "test"))
+        if abs(total - 1) > 1e-9:
+            shown = " + ".join(f"{name} {fractions[name]:g}" for name in ("train", "val", "test"))
+            raise InputError(f"split fractions sum to {total:g} ({shown}), not 1",
+                             key=f"{key}.split.fractions",
+                             hint="make train + val + test = 1 (a fraction left out takes its "
+                             "default: train 0.7, val 0.1, test 0.2)")
+    if split["method"] == "chromosomes":
+        test = split.get("test_chromosomes") or []
+        both = [name for name in split.get("val_chromosomes") or [] if name in test]
+        if both:
+            raise InputError(f"chromosome(s) {', '.join(both)} are held out both for "
+                             "validation and for testing", key=f"{key}.split.val_chromosomes",
+                             hint="list each chromosome in one of val_chromosomes and "
+                             "test_chromosomes only")
+
+
+def _check_columns(key: str, spec: dict) -> None:
+    """Label and split columns of an intervals BED that its first interval line lacks."""
+    intervals = spec.get("intervals", {})
+    if "bed" not in intervals:
+        return
+    n_columns = bed_columns(intervals["bed"])
+    if n_columns is None:
+        return
+    for name in ("label_columns", "split_column"):
+        asked = intervals.get(name)
+        beyond = [c for c in (asked if isinstance(asked, list) else [asked])
+                  if c is not None and c > n_columns]
+        if beyond:
+            raise InputError(
+                f"column(s) {beyond} asked for, but {intervals['bed']} has {n_columns} "
+                "tab-separated columns", key=f"{key}.intervals.{name}",
+                hint="columns count from 1 (chrom, start, end, name, score, strand, then "
+                "yours); name columns the file has")
 
 
 def _check_positive_class(key: str, spec: dict) -> None:
@@ -122,16 +168,18 @@ def _n_outputs(spec: dict) -> int:
     return 1 if spec["task"] == "binary" else 2
 
 
-@cache
+@lru_cache(maxsize=None)
 def _model_facts(model: str, n_outputs: int, length: int, params: str,
-                 key: str) -> tuple[tuple[str, ...], str | None]:
+                 key: str) -> tuple[tuple[str, ...], str | None, bool]:
     """Check the architecture entry (without torch: :mod:`.models.catalog`): its motif layers,
-    and why DeepLIFT cannot attribute it (None when it can)."""
+    why DeepLIFT cannot attribute it (None when it can), and whether it has an attention
+    pooling."""
     spec, hparams = check_architecture(model, n_outputs, length, json.loads(params), key=key)
-    return tuple(spec.motif_windows(hparams)), spec.deeplift_problem(hparams)
+    return (tuple(spec.motif_windows(hparams)), spec.deeplift_problem(hparams),
+            spec.attention_geometry(hparams, length) is not None)
 
 
-def _facts(config: dict, dataset: str, arch: str) -> tuple[tuple[str, ...], str | None]:
+def _facts(config: dict, dataset: str, arch: str) -> tuple[tuple[str, ...], str | None, bool]:
     spec = config["architectures"][arch]
     data = config["datasets"][dataset]
     return _model_facts(spec["model"], _n_outputs(data), data["length"],
@@ -178,7 +226,8 @@ def motif_paths(config: dict, dataset: str, arch: str) -> list[str]:
     method = config["motifs"]["method"]
     asked = requested_paths(method)
     model = config["architectures"][arch]["model"]
-    if asked == ["attention"] and model not in attention_models():
+    has_attention = _facts(config, dataset, arch)[2]
+    if asked == ["attention"] and not has_attention:
         raise InputError(
             f"motifs.method attention needs an attention pooling, which model '{model}' "
             f"(architectures.{arch}) has not", key="motifs.method",
@@ -189,7 +238,7 @@ def motif_paths(config: dict, dataset: str, arch: str) -> list[str]:
         paths.append("filters")
     if "attribution" in asked:
         paths.append("attribution")
-    if "attention" in asked and model in attention_models():
+    if "attention" in asked and has_attention:
         width = config["motifs"]["attention"]["width"]
         length = config["datasets"][dataset]["length"]
         if width > length:
@@ -223,6 +272,121 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
         motif_paths(config, dataset, name)
 
 
+def search_space(spec: dict, name: str) -> dict:
+    """A search's checked space: its own, else the default (seed 004's Table 2)."""
+    from .search.space import DEFAULT_SPACE, check_space
+
+    return check_space(spec.get("space") or DEFAULT_SPACE, f"search.{name}.space")
+
+
+def _check_search(name: str, spec: dict, config: dict) -> None:
+    """Datasets declared, objectives known, every value of the space one the model can take
+    on each dataset (with the space's fixed values, else the defaults, elsewhere)."""
+    from .models.architect_spec import ArchitectSpec
+    from .search.space import OBJECTIVES, fixed_values, is_training
+    from .train.settings import resolve_training
+
+    key = f"search.{name}"
+    if "search" in config["datasets"]:
+        raise InputError("a dataset named 'search' would share results/search/ with the "
+                         "searches", key="datasets.search", hint="rename the dataset")
+    for dataset in spec["datasets"]:
+        if dataset not in config["datasets"]:
+            raise InputError(f"dataset '{dataset}' is not declared", key=f"{key}.datasets",
+                             hint=f"declared datasets: {', '.join(config['datasets'])}")
+    for objective in spec["objectives"]:
+        if objective not in OBJECTIVES:
+            raise InputError(f"unknown objective '{objective}'", key=f"{key}.objectives",
+                             hint=f"known objectives: {', '.join(OBJECTIVES)}")
+    if len(set(spec["objectives"])) != len(spec["objectives"]):
+        raise InputError(f"an objective is listed twice: {spec['objectives']}",
+                         key=f"{key}.objectives", hint="list each objective once")
+    if "any_hit" in spec["objectives"]:
+        unknown = [d for d in spec["datasets"]
+                   if dataset_kind(config["datasets"][d]) != "synthetic"]
+        if unknown:
+            raise InputError(f"any_hit needs the embedded motifs of synthetic data; "
+                             f"{', '.join(unknown)} has none", key=f"{key}.objectives",
+                             hint="use fraction_named for other data")
+    resolve_training(config.get("training"), spec.get("training"), arch=f"<search {name}>")
+    space = search_space(spec, name)
+    base = {k: v for k, v in fixed_values(space).items() if not is_training(k)}
+    for param, entry in space.items():
+        if is_training(param) or not isinstance(entry, list):
+            continue
+        for value in entry:
+            hp = ArchitectSpec.check({**base, param: value})
+            for dataset in spec["datasets"]:
+                length = config["datasets"][dataset]["length"]
+                problem = ArchitectSpec.length_problem(hp, length)
+                if problem:
+                    raise InputError(
+                        f"{param}: {value!r} cannot take the {length} nt sequences of "
+                        f"dataset '{dataset}': {problem}", key=f"{key}.space.{param}",
+                        hint="drop the value, or search on longer sequences")
+
+
+def schema_problem(error: Exception, verbose: bool = False) -> str | None:
+    """A short message for a config the JSON schema refuses (Snakemake's ``validate`` error,
+    raised while handling jsonschema's ``ValidationError``): the key, where it is, and for an
+    unknown key the nearest known one; the schema excerpt only when ``verbose``. None when
+    ``error`` was not raised while handling a validation error."""
+    found = error.__context__ or error.__cause__
+    if not hasattr(found, "validator"):
+        return None
+    where = ".".join(map(str, found.absolute_path))
+    if found.validator == "additionalProperties" and isinstance(found.instance, dict):
+        known = list(found.schema.get("properties", {}))
+        unknown = [key for key in found.instance if key not in known]
+        lines = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            line = f"unknown config key '{key}' " + (f"in {where}" if where else "at the top")
+            lines.append(line + (f"; did you mean '{close[0]}'?" if close else ""))
+        message = "\n".join(lines) + f"\n  known keys there: {', '.join(known)}"
+    else:
+        message = f"config key '{where or '(top)'}': {found.message}"
+    message += "\n  (config/README.md documents every key"
+    return message + (f")\n{found}" if verbose else "; --verbose shows the schema excerpt)")
+
+
+def config_classes(spec: dict) -> list[str] | None:
+    """A dataset's class names where the config alone says them (synthetic motifs, peak
+    files, class files, label names, a positive class); None where only its data does."""
+    kind, task = dataset_kind(spec), spec["task"]
+    block = spec.get(kind, {})
+    if kind == "synthetic":
+        return list(block["motifs"])
+    if kind == "peaks":
+        return list(block["files"])
+    if task == "binary" and "positive_class" in block:
+        return [block["positive_class"]]
+    if kind == "intervals" and "classes" in block:
+        return list(block["classes"])[:1] if task == "binary" else list(block["classes"])
+    if kind == "intervals" and task == "multilabel" and block.get("label_names"):
+        return list(block["label_names"])
+    return None
+
+
+def check_attribution_classes(config: dict) -> None:
+    """``attribution.classes`` must be classes of every dataset attributed, where the config
+    says them (the training job checks the others before it trains)."""
+    wanted = config.get("attribution", {}).get("classes") or []
+    if not wanted:
+        return
+    for dataset, arch in ((d, a) for a, spec in config.get("architectures", {}).items()
+                          for d in spec.get("datasets", config["datasets"])):
+        if "attribution" not in motif_paths(config, dataset, arch):
+            continue
+        classes = config_classes(config["datasets"][dataset])
+        unknown = [name for name in wanted if classes is not None and name not in classes]
+        if unknown:
+            raise InputError(f"class(es) {unknown} are not classes of dataset '{dataset}'",
+                             key="attribution.classes",
+                             hint=f"its classes: {', '.join(classes)}; leave the list empty "
+                             "to attribute every class")
+
+
 def check_config(config: dict) -> None:
     """Raise :class:`InputError` for a config that is valid JSON but inconsistent."""
     check_distance(config["tomtom"]["engine"], config["tomtom"]["dist"])
@@ -230,6 +394,65 @@ def check_config(config: dict) -> None:
         _check_dataset(name, spec, config.get("genomes", {}))
     for name, spec in config.get("architectures", {}).items():
         _check_architecture(name, spec, config)
+    for name, spec in config.get("search", {}).items():
+        _check_search(name, spec, config)
+    check_attribution_classes(config)
+
+
+# Where Debian's packages put the example genomes (config/peaks_example.yaml, the tests).
+DEBIAN_GENOMES = {"/usr/share/doc/bowtie/examples/": "bowtie-examples"}
+
+
+def _local_files(config: dict) -> list[tuple[str, str]]:
+    """(config key, path) of every local file the config names as an input: genomes the
+    datasets use, the datasets' own files, and a user motif database."""
+    used = {spec["genome"] for spec in config["datasets"].values() if "genome" in spec}
+    used |= {genome for spec in config["datasets"].values()
+             for genome in spec.get("genomic_benchmark", {}).get("genomes", {}).values()}
+    files = [(f"genomes.{name}.path", spec["path"])
+             for name, spec in config.get("genomes", {}).items()
+             if name in used and "path" in spec]
+    for name, spec in config["datasets"].items():
+        key = f"datasets.{name}"
+        intervals, sequences, peaks = (spec.get(block, {}) for block in
+                                       ("intervals", "sequences", "peaks"))
+        files += [(f"{key}.intervals.bed", intervals["bed"])] if "bed" in intervals else []
+        files += [(f"{key}.intervals.classes.{label}", path)
+                  for label, path in intervals.get("classes", {}).items()]
+        files += [(f"{key}.sequences.{form}", sequences[form]) for form in ("fasta", "tsv")
+                  if form in sequences]
+        files += [(f"{key}.peaks.files.{tf}", path)
+                  for tf, path in peaks.get("files", {}).items()]
+        files += [(f"{key}.peaks.blacklist", peaks["blacklist"])] if peaks.get(
+            "blacklist") else []
+    if "meme" in config.get("motif_db", {}):
+        files.append(("motif_db.meme", config["motif_db"]["meme"]))
+    return files
+
+
+# Folders of the workflow's own outputs: a config may name files rules make there (the
+# synthetic genome and peaks of config/peaks_synthetic.yaml).
+MADE_HERE = ("resources/", "results/")
+
+
+def check_paths(config: dict) -> None:
+    """Raise :class:`InputError` naming the config key of the first local input file that
+    does not exist (relative paths are taken from the working directory; files the workflow
+    makes, under :data:`MADE_HERE`, are left to it)."""
+    for key, path in _local_files(config):
+        if Path(path).exists() or str(path).startswith(MADE_HERE):
+            continue
+        package = next((name for folder, name in DEBIAN_GENOMES.items()
+                        if str(path).startswith(folder)), None)
+        if package:
+            hint = (f"install the Debian package {package} (apt-get install {package}, or "
+                    "scripts/setup.sh --dev)")
+        elif key.startswith("genomes."):
+            hint = ("correct the path, or give the genome's url (and sha256) instead to "
+                    "download it")
+        else:
+            hint = f"correct the path (relative paths start in {Path.cwd()})"
+        raise InputError(f"file not found: {path}", key=key, hint=hint)
 
 
 def gpu_slot_advice(gpu_resource: int, gpus: dict) -> str | None:

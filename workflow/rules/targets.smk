@@ -20,6 +20,7 @@ def all_targets():
             "results/{dataset}/{arch}/attention_means.png", attention_runs()
         )
         targets.append("results/summary.tsv")
+    targets += [f"results/search/{name}/best.yaml" for name in search_runs()]
     return targets
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 
 from ..errors import InputError
+from .architect_spec import ArchitectSpec
 from .attention_windows import AttentionGeometry, Window, same_pool
 from .spec import (
     ArchitectureSpec,
@@ -17,6 +18,7 @@ from .spec import (
     activation,
     count,
     dropout,
+    kernel_problem,
     pool_problem,
     pooled_length,
     same_offset,
@@ -99,7 +101,8 @@ class KooCNNSpec(ArchitectureSpec):
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
         after1, _ = cls.positions(hparams, length)
-        return pool_problem("the first max-pool", length, hparams["pool1"]) or pool_problem(
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem(
+            "the first max-pool", length, hparams["pool1"]) or pool_problem(
             "the second max-pool", after1, hparams["pool2"]
         )
 
@@ -128,7 +131,8 @@ class PromoterCNNSpec(ArchitectureSpec):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after conv1", length, hparams["pool1"])
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem(
+            "the max-pool after conv1", length, hparams["pool1"])
 
     @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
@@ -148,6 +152,10 @@ class DeepBindSpec(ArchitectureSpec):
         "dense_units": size(32),
         "dropout": dropout(0.5),
     }
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
 
     @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
@@ -223,6 +231,10 @@ class _StemSpec(ArchitectureSpec):
     which map to input windows (conv1 width k, conv2 2k - 1, ...)."""
 
     @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
+
+    @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
         return stacked_windows([hparams["kernel"]] * hparams["stem_convs"])
 
@@ -268,7 +280,8 @@ class PromoterNetSpec(_StemSpec):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after the stem", length, hparams["pool"])
+        return super().length_problem(hparams, length) or pool_problem(
+            "the max-pool after the stem", length, hparams["pool"])
 
     @classmethod
     def recurrent_layer(cls, hparams: dict) -> tuple[str, str] | None:
@@ -311,6 +324,7 @@ class BiGRUAttentionSpec(ArchitectureSpec):
 ARCHITECTURES: dict[str, type[ArchitectureSpec]] = {
     spec.name: spec
     for spec in (
+        ArchitectSpec,
         AttentionNetSpec,
         BiGRUAttentionSpec,
         DeepBindSpec,
