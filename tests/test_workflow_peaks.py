@@ -73,15 +73,14 @@ def test_ecoli_peaks_with_gc_matched_negatives_name_ctcf(tmp_path):
     assert "CTCF: CTCF(" in summary["attribution_named_per_class"]
 
 
-def subsample_config(workdir, n_peaks=500, epochs=6):
-    """config/peaks_example.yaml on a seeded ``n_peaks`` of its peaks, trained ``epochs``."""
+def subsample_config(workdir, n_peaks=500):
+    """config/peaks_example.yaml on a seeded ``n_peaks`` of its peaks."""
     config = example_config(workdir)
     peaks = pd.read_csv(EXAMPLE, sep="\t", header=None)
     rows = np.sort(np.random.default_rng(0).choice(len(peaks), n_peaks, replace=False))
     path = workdir / f"ctcf{n_peaks}.narrowPeak"
     peaks.iloc[rows].to_csv(path, sep="\t", header=False, index=False)
     config["datasets"]["ecoli_ctcf"]["peaks"]["files"]["CTCF"] = str(path)
-    config["training"] = {"epochs": epochs}
     return config
 
 
