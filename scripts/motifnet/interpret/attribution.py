@@ -170,7 +170,8 @@ def saliency(model: nn.Module, x: torch.Tensor, target: int, batch_size: int,
 def attribute_classes(model: nn.Module, x: np.ndarray, ids: np.ndarray, targets: list[Target],
                       method: str, settings: dict, device: torch.device
                       ) -> tuple[list[ClassAttributions], dict]:
-    """Maps of each target class over its sequences among ``x`` (negated for a target of sign
+    """Maps of each target class over its sequences among ``x`` (the sequences chosen for any
+    target; ISM mutates each once), negated for a target of sign
     -1: the evidence for the negative class; every method is linear in the output, so this is
     the attribution of the negated output), a class with none skipped (and logged), and
     figures of the run."""
@@ -178,11 +179,8 @@ def attribute_classes(model: nn.Module, x: np.ndarray, ids: np.ndarray, targets:
     batch = settings["batch_size"]
     if method == "ism":
         start = time.perf_counter()
-        union = np.unique(np.concatenate([t.rows for t in targets]))
-        y0, y_hat = ism_outputs(model, torch.as_tensor(x[union], dtype=torch.float32), batch,
-                                device)
-        at = {row: i for i, row in enumerate(union)}
-        log.info("ISM of %d sequences in %.1f s", len(union), time.perf_counter() - start)
+        y0, y_hat = ism_outputs(model, torch.as_tensor(x, dtype=torch.float32), batch, device)
+        log.info("ISM of %d sequences in %.1f s", len(x), time.perf_counter() - start)
     done, skipped, warned = [], [], 0
     for target in targets:
         rows, k = target.rows, target.column
@@ -197,8 +195,7 @@ def attribute_classes(model: nn.Module, x: np.ndarray, ids: np.ndarray, targets:
                                               settings["seed"], batch, device)
             warned += n_warnings
         elif method == "ism":
-            index = [at[row] for row in rows]
-            maps = ism_maps(y0[index], y_hat[index], k)
+            maps = ism_maps(y0[rows], y_hat[rows], k)
         else:
             maps = saliency(model, xs, k, batch, device)
         done.append(ClassAttributions(target.name, ids[rows], x[rows], target.sign * maps,
@@ -258,20 +255,22 @@ def attribute_model(model_path: str | os.PathLike, sequences: dict[str, str | os
              settings["max_sequences"], "+".join(sequences), len(data.y))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
+    chosen = np.unique(np.concatenate([t.rows for t in targets]))
+    per_split = {t.name: {name: int((split[t.rows] == name).sum()) for name in sequences}
+                 for t in targets if t.rows.size}
+    for target in targets:  # rows of the chosen sequences
+        target.rows = np.searchsorted(chosen, target.rows)
     with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
         done, figures = attribute_classes(
-            model, data.x.astype(np.float32), data.ids, targets, method,
+            model, data.x[chosen].astype(np.float32), data.ids[chosen], targets, method,
             {**settings, "fallback": fallback}, device)
     for maps in done:
         maps.save(class_path(out_dir, maps.class_name))
-    chosen = np.unique(np.concatenate([t.rows for t in targets])) if targets else []
     summary = {"method": method, "requested": settings["method"], "fallback": fallback,
                "classes": [maps.class_name for maps in done], "n_sequences": int(len(chosen)),
                "sequences_per_class": {m.class_name: int(len(m.ids)) for m in done},
                "splits": list(sequences),
-               "sequences_per_split": {
-                   t.name: {name: int((split[t.rows] == name).sum()) for name in sequences}
-                   for t in targets if t.rows.size},
+               "sequences_per_split": per_split,
                "negative_class": negative,
                **figures, "seconds": round(time.perf_counter() - start, 3),
                "device": str(device), "settings": dict(settings)}
