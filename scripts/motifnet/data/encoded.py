@@ -134,7 +134,13 @@ def encode_dataset(sequences: str | os.PathLike, split_paths: Sequence[str | os.
     write the dataset; ``sources`` names the interval files and genome it came from, ``notes``
     the extraction notes beside the table."""
     table = read_table(sequences)
-    splits = encode_splits(table, assign_splits(table.frame, split), dtype)
+    try:
+        assigned = assign_splits(table.frame, split)
+    except InputError as error:
+        raise InputError(error.problem, path=error.path, line=error.line,
+                         key=error.key and f"datasets.{dataset}.{error.key}",
+                         hint=error.hint) from None
+    splits = encode_splits(table, assigned, dtype)
     return save_dataset(split_paths, encoding_path, splits, {
         "dataset": dataset, "task": task, "classes": table.classes, "dtype": dtype,
         "split": split_record(split),

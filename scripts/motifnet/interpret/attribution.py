@@ -244,10 +244,8 @@ def attribute_model(model_path: str | os.PathLike, sequences: dict[str, str | os
     classes = list(meta["classes"])
     negative = negative_class(load_encoding(encoding_path))
     wanted = list(settings["classes"])
-    columns = chosen_classes(classes + ([negative] if negative else []), wanted)
-    if negative and wanted and negative not in wanted:
-        negative = None
-    columns = [k for k in columns if k < len(classes)]
+    columns = chosen_classes(classes, wanted)
+    negative = None if wanted else negative  # a list of classes names the model's outputs
     data, split = load_sequences(sequences)
     targets = select_targets(data.y, split, classes, columns, negative,
                              settings["max_sequences"], settings["seed"])

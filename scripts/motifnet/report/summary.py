@@ -61,6 +61,9 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         "train_seconds": metrics.get("train_seconds"),
         "seconds_per_epoch": metrics.get("seconds_per_epoch"),
         "epochs": metrics.get("epochs_run"),
+        "best_epoch": metrics.get("best_epoch"),
+        # early stopping / at the cap, plateaued / stopped at the cap, still improving
+        "stopped": metrics.get("stopped"),
         "device": metrics.get("device"),
     }
     if learned and learned["layers"]:
@@ -150,6 +153,7 @@ HTML_COLUMNS = {
     "architecture": "architecture",
     "test_auroc": "test AUROC",
     "test_auprc": "test AUPRC",
+    "stopped": "training stopped",
     "filters": "filters",
     "fraction_named": "named",
     "fraction_named_shuffled": "named (shuffled null)",

@@ -1,7 +1,8 @@
 """One training job, a dataset x architecture: fit, evaluate on the test split, write it all.
 
 Outputs are written only at the end, atomically, so a failed run leaves no complete-looking
-files.
+files; the state after each epoch is kept beside them (``model.pt.resume``), so that a killed
+job, run again, goes on from its last completed epoch.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import torch
 
 from ..data.encoded import load_dataset
 from ..data.table import with_labels
+from ..errors import InputError
 from ..io import write_json, write_tsv
 from ..models.registry import build_model
 from . import plots
-from .checkpoint import save_checkpoint
+from .checkpoint import Resume, data_fingerprint, resume_path, save_checkpoint
 from .devices import job_device
 from .loop import fit, predict, seed_everything
 from .metrics import compute_metrics
+from .settings import RESOURCE_KEYS
+from .stopping import stop_record
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +54,23 @@ def write_predictions(path: str | os.PathLike, ids: np.ndarray, y: np.ndarray,
 
 def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_name: str,
                        params: dict, cfg: dict, device: torch.device, outputs: Outputs,
-                       threads: int) -> dict:
+                       threads: int, attribution_classes: list[str] = ()) -> dict:
     """Train one architecture on one dataset, evaluate it on the test split, write ``outputs``.
 
     ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
-    needed). Returns the test metrics written to ``outputs.metrics``.
+    needed); ``attribution_classes`` (the config's, where the model will be attributed) are
+    checked against the dataset's classes before training. Returns the test metrics written
+    to ``outputs.metrics``.
     """
     torch.set_num_threads(threads)
     info, data = load_dataset((train, val, test), encoding)
     task, classes = info["task"], list(info["classes"])
+    unknown = [name for name in attribution_classes if name not in classes]
+    if unknown:
+        raise InputError(f"class(es) {unknown} are not classes of this dataset; nothing "
+                         "trained", key="attribution.classes",
+                         hint=f"its classes: {', '.join(classes)}; leave the list empty to "
+                         "attribute every class")
     log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
              info.get("dataset", encoding), task, len(classes), info["length"],
              len(data["train"].x), len(data["val"].x), len(data["test"].x))
@@ -68,33 +80,43 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     log.info("model %s, %d parameters, hparams %s; device %s, %d threads",
              model_name, n_parameters, model.hparams, device, threads)
 
-    result = fit(model, data["train"], data["val"], task, cfg, device)
+    resume = Resume(resume_path(outputs.model), {
+        "model": model_name, "params": params,
+        "training": {k: v for k, v in cfg.items() if k not in ("device", *RESOURCE_KEYS)},
+        "data": data_fingerprint(train, val, encoding)})
+    result = fit(model, data["train"], data["val"], task, cfg, device, resume)
     model.load_state_dict(result.best_state)
     held_out = data["test"]
     prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
     metrics = compute_metrics(held_out.y, prob, task, classes)
     epochs_run = len(result.history)
+    stop = stop_record(early_stopped=result.early_stopped, best_epoch=result.best_epoch,
+                       epochs_run=epochs_run, epochs=cfg["epochs"], patience=cfg["patience"])
     metrics.update({
         "n_parameters": int(n_parameters),
         "train_seconds": round(result.seconds, 3),
         "seconds_per_epoch": round(result.seconds / epochs_run, 3),
         "best_epoch": result.best_epoch,
         "epochs_run": epochs_run,
+        "select_on": cfg["select_on"],
+        **stop,
         "device": str(device),
     })
     log.info("test: %s (best epoch %d)", ", ".join(
         f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
         for key in ("accuracy", "auroc", "auprc", "f1")), result.best_epoch)
+    log.info("stopped after %d of %d epochs: %s", epochs_run, cfg["epochs"], stop["stopped"])
 
     history = pd.DataFrame(result.history)
     write_tsv(outputs.history, history, float_format="%.6g")
     write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
-    plots.plot_curves(history, result.best_epoch, outputs.curves)
+    plots.plot_curves(history, result.best_epoch, outputs.curves, stop["stopped"])
     plots.plot_roc(held_out.y, prob, classes, outputs.roc)
     plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
     write_json(outputs.metrics, metrics)
     save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
                     best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
+    resume.remove()
     return metrics
 
 

@@ -22,8 +22,10 @@ from .metrics import auroc, macro_auroc, predicted
 MAX_LEGEND = 16
 
 
-def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike) -> None:
-    """Loss, validation AUROC/AUPRC and learning rate per epoch; the best epoch marked."""
+def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike,
+                stopped: str | None = None) -> None:
+    """Loss, validation AUROC/AUPRC and learning rate per epoch; the best epoch marked and,
+    above, why training stopped (``stopped``, e.g. "stopped at the cap, still improving")."""
     fig = Figure(figsize=(13, 3.8), layout="constrained")
     loss, score, lr = fig.subplots(1, 3)
     loss.plot(history["epoch"], history["train_loss"], marker=".", label="train")
@@ -40,6 +42,9 @@ def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     loss.legend(fontsize=8)
     score.legend(fontsize=8)
+    if stopped:
+        fig.suptitle(f"{len(history)} epochs, {stopped}", fontsize=10,
+                     color="firebrick" if "still improving" in stopped else "black")
     save_figure(fig, path)
 
 
