@@ -12,7 +12,7 @@ from motifnet.data.encoded import EncodedSplit, save_split
 from motifnet.errors import InputError
 from motifnet.interpret.attention import attention_model, positive_mask
 from motifnet.interpret.attention_maps import load_classes, read_geometry, read_summary
-from motifnet.interpret.attribution import select_sequences
+from motifnet.interpret.attribution import select_targets
 from motifnet.models.registry import build_model
 from motifnet.train.checkpoint import save_checkpoint
 
@@ -47,8 +47,8 @@ def test_maps_per_class_over_the_attributed_sequences(tmp_path, name):
     sequences, data = split(tmp_path)
     model_path = saved_model(tmp_path, name, SMALL[name])
     out = tmp_path / "attention"
-    summary = attention_model(model_path, sequences, {"top_sequences": 5}, SELECTION, out,
-                              gpus=GPUS, holds_gpu=False, batch_size=16)
+    summary = attention_model(model_path, {"test": sequences}, {"top_sequences": 5}, SELECTION,
+                              out, gpus=GPUS, holds_gpu=False, batch_size=16)
     geometry = read_geometry(read_summary(out))
     assert summary["classes"] == CLASSES and summary["shared_by_outputs"]
     model = build_model(name, len(CLASSES), LENGTH, SMALL[name])
@@ -57,9 +57,11 @@ def test_maps_per_class_over_the_attributed_sequences(tmp_path, name):
     with torch.no_grad():
         weights = model.attention_weights(torch.as_tensor(data.x)).numpy()
         logits = model(torch.as_tensor(data.x)).numpy()
-    chosen = select_sequences(data.y, [0, 1, 2], 20, 0)
-    for k, maps in enumerate(load_classes(out)):
-        rows = chosen[data.y[chosen, k] == 1]
+    targets = select_targets(data.y, np.full(len(data.y), "test"), CLASSES, [0, 1, 2], None,
+                             SELECTION["max_sequences"], SELECTION["seed"])
+    for k, (maps, target) in enumerate(zip(load_classes(out), targets)):
+        rows = target.rows
+        assert (data.y[rows, k] == 1).all() and len(rows) == min((data.y[:, k] == 1).sum(), 20)
         assert maps.ids.tolist() == data.ids[rows].tolist()
         assert np.allclose(maps.weights, weights[rows], atol=1e-5)
         assert maps.weights.shape[1] == geometry.positions
@@ -78,7 +80,7 @@ def test_a_model_without_attention_is_refused(tmp_path):
     sequences, _ = split(tmp_path)
     model_path = saved_model(tmp_path, "deepbind", {"filters": 4})
     with pytest.raises(InputError, match="model 'deepbind' has no attention pooling") as error:
-        attention_model(model_path, sequences, {"top_sequences": 5}, SELECTION,
+        attention_model(model_path, {"test": sequences}, {"top_sequences": 5}, SELECTION,
                         tmp_path / "attention", gpus=GPUS, holds_gpu=False)
     assert "architect, attention_net, bigru_attention, promoter_net" in error.value.hint
     assert not (tmp_path / "attention").exists()

@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..io import text_lines
 from .bed import BedTable
 from .extract import length_notes, pad_to_length, resize
-from .intervals import LabelledIntervals, assign_ids, from_label_columns
+from .intervals import LabelledIntervals, assign_ids, from_label_columns, named_negative
 from .table import sequence_table
 
 IUPAC = set("ACGTUNRYSWKMBDHVacgtunryswkmbdhv")
@@ -187,7 +187,8 @@ def label_sequences(records: SequenceRecords, task: str,
         key = error.key.replace("intervals.", "sequences.") if error.key else None
         raise InputError(error.problem, path=error.path, line=error.line, key=key,
                          hint=error.hint) from None
-    return LabelledIntervals(framed.reset_index(drop=True), result.y, result.classes)
+    return LabelledIntervals(framed.reset_index(drop=True), result.y, result.classes,
+                             negative_class=result.negative_class)
 
 
 def fit_length(sequences: list[str], length: int, policy: str) -> tuple[pd.DataFrame, list[str]]:
@@ -220,7 +221,9 @@ def import_sequences(spec: dict, task: str, length: int, resize: str,
             "TSV), or use split.method random",
         )
     labelled = label_sequences(records, task, spec.get("positive_class"))
-    notes = length_notes(labelled.frame, length, "crop" if resize == "crop" else "pad")
+    labelled.negative_class = named_negative(labelled, spec, task, "sequences")
+    notes = {**length_notes(labelled.frame, length, "crop" if resize == "crop" else "pad"),
+             **labelled.notes()}
     windows, fitted = fit_length(records.sequences, length, resize)
     keep = windows["keep"].to_numpy()
     frame = labelled.frame.assign(start=windows["start"], end=windows["end"], strand="+")

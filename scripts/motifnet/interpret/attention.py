@@ -1,10 +1,11 @@
 """The attention job: a trained model's attention weights over a split, per class.
 
-One forward pass over the split gives every sequence's attention map (the model's one
-attention pooling, shared by all outputs) and its logits. Per class it keeps: the maps of the
-sequences the attribute job attributes for the class (the same seeded selection,
-:func:`motifnet.interpret.attribution.select_sequences`), so that attention and attribution
-are scored on the same sequences; the mean map over the class's positives and negatives (seed
+One forward pass over the attribution splits gives every sequence's attention map (the
+model's one attention pooling, shared by all outputs) and its logits. Per class it keeps: the
+maps of the sequences the attribute job attributes for the class (the same seeded selection,
+:func:`motifnet.interpret.attribution.select_targets`; a binary task's negative class, which
+attribution may add, has no attention of its own), so that attention and attribution are
+scored on the same sequences; the mean map over the class's positives and negatives (seed
 004, Fig. 2B/3C; a label column that is not 0/1, as in regression, is split at its median);
 and the ``top_sequences`` sequences with the highest predicted logit for the class, the input
 of the attention recipe (:mod:`.attention_motifs`). Positions map to input bases by
@@ -21,13 +22,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..data.encoded import load_split
 from ..errors import InputError
 from ..models.catalog import ARCHITECTURES, attention_models
 from ..train.checkpoint import load_model
 from ..train.devices import job_device
 from .attention_maps import ClassAttention, class_path, write_summary
-from .attribution import chosen_classes, select_sequences
+from .attribution import chosen_classes, load_sequences, select_targets
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +71,13 @@ def class_attention(name: str, k: int, weights: np.ndarray, logits: np.ndarray,
         top_x=x[top], top_weights=weights[top])
 
 
-def attention_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
+def attention_model(model_path: str | os.PathLike, sequences: dict[str, str | os.PathLike],
                     settings: dict, selection: dict, out_dir: str | os.PathLike, *,
                     gpus: dict, holds_gpu: bool, batch_size: int = 256,
                     threads: int = 1) -> dict:
-    """Attention maps of a trained model over a split (``sequences``), per class: one
-    ``{class}.npz`` per class and ``attention.json`` in ``out_dir``. ``settings``: the config's
-    ``motifs.attention``; ``selection``: the config's ``attribution`` (classes,
+    """Attention maps of a trained model over the ``sequences`` splits (name -> ``.npz``), per
+    class: one ``{class}.npz`` per class and ``attention.json`` in ``out_dir``. ``settings``:
+    the config's ``motifs.attention``; ``selection``: the config's ``attribution`` (classes,
     max_sequences, seed: which sequences are attributed)."""
     torch.set_num_threads(threads)
     model, meta = load_model(model_path)
@@ -88,25 +88,27 @@ def attention_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
                          hint=f"models with one: {', '.join(attention_models())}")
     classes = list(meta["classes"])
     columns = chosen_classes(classes, list(selection["classes"]))
-    split = load_split(sequences)
-    chosen = select_sequences(split.y, columns, selection["max_sequences"], selection["seed"])
+    data, split = load_sequences(sequences)
+    targets = select_targets(data.y, split, classes, columns, None, selection["max_sequences"],
+                             selection["seed"])
     start = time.perf_counter()
     with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
-        weights, logits = model_attention(model, split.x, batch_size, device)
+        weights, logits = model_attention(model, data.x, batch_size, device)
     if weights.shape[1] != geometry.positions:
         raise RuntimeError(f"model '{meta['model']}' gave {weights.shape[1]} attention "
                            f"positions, its declared geometry {geometry.positions}")
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    for k in columns:
-        attributed = chosen[split.y[chosen, k] != 0]
-        class_attention(classes[k], k, weights, logits, split.y, split.x, split.ids, attributed,
-                        settings["top_sequences"]).save(class_path(out_dir, classes[k]))
+    for target in targets:
+        class_attention(target.name, target.column, weights, logits, data.y, data.x, data.ids,
+                        target.rows, settings["top_sequences"]
+                        ).save(class_path(out_dir, target.name))
     summary = {"model": meta["model"], "task": meta["task"], "geometry": geometry.as_dict(),
-               "classes": [classes[k] for k in columns], "n_sequences": len(split.y),
-               "shared_by_outputs": True, "seconds": round(time.perf_counter() - start, 3),
-               "device": str(device), "settings": dict(settings)}
+               "classes": [target.name for target in targets], "splits": list(sequences),
+               "n_sequences": len(data.y), "shared_by_outputs": True,
+               "seconds": round(time.perf_counter() - start, 3), "device": str(device),
+               "settings": dict(settings)}
     write_summary(out_dir, summary)
     log.info("attention of %d sequences, %d positions (windows of %d nt, stride %d), "
-             "%d classes", len(split.y), geometry.positions, geometry.window.width,
-             geometry.window.stride, len(columns))
+             "%d classes", len(data.y), geometry.positions, geometry.window.width,
+             geometry.window.stride, len(targets))
     return summary
