@@ -8,7 +8,8 @@ def main(smk):
     encode_dataset(smk.input.sequences, smk.output.splits, smk.output.encoding,
                    dataset=smk.wildcards.dataset, task=smk.params.task,
                    split=dict(smk.params.split), dtype=smk.params.dtype,
-                   sources=dict(smk.params.sources), notes=smk.input.notes)
+                   sources=dict(smk.params.sources), notes=smk.input.notes,
+                   unknown=smk.params.encoding["unknown"], transform=smk.params.transform)
 
 
 run(main, snakemake)  # noqa: F821

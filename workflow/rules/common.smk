@@ -78,6 +78,21 @@ def datasets_of(wanted):
     return [name for name in DATASETS if kind(name) == wanted]
 
 
+def regression_datasets():
+    """Datasets whose task is regression (trained by rule train_regression)."""
+    return [name for name in DATASETS if config["datasets"][name]["task"] == "regression"]
+
+
+def classification_datasets():
+    return [name for name in DATASETS if name not in regression_datasets()]
+
+
+def target_transform(wildcards):
+    """A regression dataset's target transform (none for a classification task)."""
+    spec = config["datasets"][wildcards.dataset]
+    return spec["transform"] if spec["task"] == "regression" else "none"
+
+
 def genome_fasta(wildcards):
     """The prepared FASTA (with .fai beside it) of a dataset's genome."""
     if kind(wildcards.dataset) == "synthetic":
@@ -226,8 +241,12 @@ def training_settings(arch):
 
 
 def learning(wildcards):
-    """The settings that change what is learned (not threads, memory, GPUs, run time)."""
-    return learning_settings(training_settings(wildcards.arch))
+    """The settings that change what is learned (not threads, memory, GPUs, run time; not
+    the regression loss of a classifier)."""
+    return learning_settings(
+        training_settings(wildcards.arch),
+        config["datasets"][wildcards.dataset]["task"],
+    )
 
 
 def gpu_slots(wildcards):

@@ -203,5 +203,7 @@ rule encode:
         dtype=lookup(dpath="datasets/{dataset}/dtype", within=config),
         task=lookup(dpath="datasets/{dataset}/task", within=config),
         sources=data_sources,
+        encoding=lookup(dpath="datasets/{dataset}/encoding", within=config),
+        transform=target_transform,
     script:
         "../../scripts/encode.py"

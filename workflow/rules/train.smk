@@ -1,4 +1,7 @@
 rule train:
+    """Train a classifier (binary, multilabel, multiclass); rule train_regression below trains
+    regression models, with predicted-vs-observed plots in place of ROC curves and confusion
+    matrices."""
     input:
         train="results/{dataset}/data/train.npz",
         val="results/{dataset}/data/val.npz",
@@ -42,6 +45,8 @@ rule train:
         "logs/train/{dataset}/{arch}.log",
     benchmark:
         "benchmarks/train/{dataset}/{arch}.tsv"
+    wildcard_constraints:
+        dataset=one_of(classification_datasets()),
     # once more, with twice the memory and time (e.g. after running out of memory); other
     # rules fail the same way again and are not retried
     retries: 1
@@ -63,3 +68,35 @@ rule train:
         architecture=architecture,
     script:
         "../../scripts/train.py"
+
+
+use rule train as train_regression with:
+    output:
+        model="results/{dataset}/{arch}/model.pt",
+        history="results/{dataset}/{arch}/history.tsv",
+        metrics="results/{dataset}/{arch}/metrics.json",
+        predictions="results/{dataset}/{arch}/predictions.tsv",
+        curves=report(
+            "results/{dataset}/{arch}/plots/curves.png",
+            caption="../report/training_curves.rst",
+            category="Training",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "curves",
+            },
+        ),
+        scatter=report(
+            "results/{dataset}/{arch}/plots/scatter.png",
+            caption="../report/scatter.rst",
+            category="Training",
+            subcategory="{dataset}",
+            labels={
+                "dataset": "{dataset}",
+                "architecture": "{arch}",
+                "figure": "predicted vs observed",
+            },
+        ),
+    wildcard_constraints:
+        dataset=one_of(regression_datasets()),

@@ -18,6 +18,10 @@ Recurrent layers have none, so such models fall back to ISM
 reads the config and the output records. A strand-averaged model runs its two strands as one
 batch, which would pair DeepLIFT's inputs with the wrong references; it is attributed as the
 same average of two separate passes (:class:`TwoPassStrandAverage`).
+
+A regression model is attributed per target (tangermeme's ``target``: the target's output, a
+log-rate for a Poisson model) over the sequences whose observed value lies in the target's
+top quarter of the split (:func:`chosen_rows`), its "positives".
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ from .attribution_maps import ClassAttributions, class_path, write_summary
 log = logging.getLogger(__name__)
 
 METHODS = ("deep_lift_shap", "ism", "saliency")
+# a regression target's sequences to attribute: observed value above this quantile
+TOP_QUANTILE = 0.75
 # Gauss-Legendre nodes of the integrated-gradients rule for attention pooling
 ATTENTION_NODES = 8
 
@@ -85,6 +91,15 @@ def chosen_classes(classes: list[str], wanted: list[str]) -> list[int]:
         raise InputError(f"class(es) {unknown} are not classes of this dataset",
                          key="attribution.classes", hint=f"its classes: {', '.join(classes)}")
     return [classes.index(name) for name in wanted] if wanted else list(range(len(classes)))
+
+
+def chosen_rows(y: np.ndarray, task: str) -> np.ndarray:
+    """(N, K) boolean: the sequences attributed for each output; for a classifier those
+    positive for the class, for a regression target those whose value is above the target's
+    :data:`TOP_QUANTILE` (its top quarter) in the split."""
+    if task != "regression":
+        return y.astype(bool)
+    return y > np.quantile(y, TOP_QUANTILE, axis=0, keepdims=True)
 
 
 def select_sequences(y: np.ndarray, columns: list[int], max_sequences: int,
@@ -199,20 +214,23 @@ def attribute_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
     classes = list(meta["classes"])
     columns = chosen_classes(classes, list(settings["classes"]))
     split = load_split(sequences)
-    rows = select_sequences(split.y, columns, settings["max_sequences"], settings["seed"])
+    chosen = chosen_rows(split.y, meta["task"])
+    rows = select_sequences(chosen, columns, settings["max_sequences"], settings["seed"])
     log.info("%s on %d of %d sequences positive for %d class(es)", method, len(rows),
              len(split.y), len(columns))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
         done, figures = attribute_classes(
-            model, split.x[rows].astype(np.float32), split.y[rows], split.ids[rows], classes,
+            model, split.x[rows].astype(np.float32), chosen[rows], split.ids[rows], classes,
             columns, method, {**settings, "fallback": fallback}, device)
     for maps in done:
         maps.save(class_path(out_dir, maps.class_name))
     summary = {"method": method, "requested": settings["method"], "fallback": fallback,
                "classes": [maps.class_name for maps in done], "n_sequences": int(len(rows)),
                "sequences_per_class": {m.class_name: int(len(m.ids)) for m in done},
+               "selection": (f"observed value above the target's {TOP_QUANTILE:g} quantile"
+                             if meta["task"] == "regression" else "positive for the class"),
                **figures, "seconds": round(time.perf_counter() - start, 3),
                "device": str(device), "settings": dict(settings)}
     write_summary(out_dir, summary)

@@ -39,7 +39,8 @@ def _fractions(score: dict) -> dict:
 
 def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
                 learned: dict | None, synthetic: bool = False) -> dict:
-    """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned
+    """One row of ``summary.tsv``: test metrics (a regression model's ``test_pearson``,
+    ``test_spearman``, ``test_r2``, ``test_mse``, its classification columns empty), cost, and what the first motif layer learned
     (``filters_matched``, ``fraction_matched`` and ``top_tfs`` count *named* filters, see
     :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their fractions as
     ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
@@ -63,6 +64,8 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         "epochs": metrics.get("epochs_run"),
         "device": metrics.get("device"),
     }
+    if metrics.get("task") == "regression":  # classification columns stay empty
+        row.update({f"test_{key}": metrics.get(key) for key in ("pearson", "spearman", "r2", "mse")})
     if learned and learned["layers"]:
         layer, *others = learned["layers"]
         score = _layer_score(learned, layer)
@@ -125,6 +128,9 @@ HTML_COLUMNS = {
     "architecture": "architecture",
     "test_auroc": "test AUROC",
     "test_auprc": "test AUPRC",
+    "test_pearson": "test Pearson r",
+    "test_spearman": "test Spearman rho",
+    "test_r2": "test R2",
     "filters": "filters",
     "fraction_matched": "named",
     "fraction_matched_shuffled": "named (shuffled null)",

@@ -16,6 +16,7 @@ import torch
 
 from ..data.encoded import load_dataset
 from ..data.table import with_labels
+from ..errors import InputError
 from ..io import write_json, write_tsv
 from ..models import build_model
 from . import plots
@@ -29,21 +30,23 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Outputs:
-    """The files of one training job (``results/{dataset}/{arch}/``)."""
+    """The files of one training job (``results/{dataset}/{arch}/``): a classifier draws ROC
+    curves and confusion matrices, a regression model predicted-vs-observed plots."""
 
     model: str
     history: str
     metrics: str
     predictions: str
     curves: str
-    roc: str
-    confusion: str
+    roc: str | None = None
+    confusion: str | None = None
+    scatter: str | None = None
 
 
 def write_predictions(path: str | os.PathLike, ids: np.ndarray, y: np.ndarray,
                       prob: np.ndarray, classes: list[str]) -> None:
     """``predictions.tsv``: per test sequence its id, labels ``y:<class>`` and probabilities
-    ``p:<class>``."""
+    ``p:<class>`` (regression: observed and predicted values)."""
     table = with_labels(pd.DataFrame({"id": ids}), y, classes)
     write_tsv(path, with_labels(table, prob, classes, prefix="p:"), float_format="%.6g")
 
@@ -62,6 +65,8 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
              info.get("dataset", encoding), task, len(classes), info["length"],
              len(data["train"].x), len(data["val"].x), len(data["test"].x))
+    if task == "regression":
+        check_targets(data, classes, cfg.get("loss", "mse"), encoding)
     seed_everything(cfg["seed"])
     model = build_model(model_name, len(classes), info["length"], params)
     n_parameters = sum(p.numel() for p in model.parameters())
@@ -71,7 +76,8 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     result = fit(model, data["train"], data["val"], task, cfg, device)
     model.load_state_dict(result.best_state)
     held_out = data["test"]
-    prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
+    loss = cfg.get("loss", "mse")
+    prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"], loss)
     metrics = compute_metrics(held_out.y, prob, task, classes)
     epochs_run = len(result.history)
     metrics.update({
@@ -82,20 +88,44 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
         "epochs_run": epochs_run,
         "device": str(device),
     })
+    if task == "regression":
+        metrics["loss"] = loss
+        metrics["transform"] = info.get("transform", "none")
+    headline = (("pearson", "spearman", "r2", "mse") if task == "regression"
+                else ("accuracy", "auroc", "auprc", "f1"))
     log.info("test: %s (best epoch %d)", ", ".join(
         f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
-        for key in ("accuracy", "auroc", "auprc", "f1")), result.best_epoch)
+        for key in headline), result.best_epoch)
 
     history = pd.DataFrame(result.history)
     write_tsv(outputs.history, history, float_format="%.6g")
     write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
     plots.plot_curves(history, result.best_epoch, outputs.curves)
-    plots.plot_roc(held_out.y, prob, classes, outputs.roc)
-    plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
+    if task == "regression":
+        plots.plot_scatter(held_out.y, prob, classes, outputs.scatter)
+    else:
+        plots.plot_roc(held_out.y, prob, classes, outputs.roc)
+        plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
     write_json(outputs.metrics, metrics)
     save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
                     best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
     return metrics
+
+
+def check_targets(data: dict, targets: list[str], loss: str, encoding: str) -> None:
+    """A Poisson model's targets are counts or rates: refuse negative ones, naming the
+    sequence."""
+    if loss != "poisson":
+        return
+    for name, split in data.items():
+        negative = split.y < 0
+        if negative.any():
+            row, k = (int(i) for i in np.argwhere(negative)[0])
+            raise InputError(
+                f"loss poisson takes targets >= 0; sequence '{split.ids[row]}' ({name} split) "
+                f"has {split.y[row, k]:g} for target '{targets[k]}'", path=encoding,
+                key="training.loss",
+                hint="use loss: mse for targets that can be negative")
 
 
 def train_on_slot(*, gpus: dict, holds_gpu: bool, **job) -> dict:

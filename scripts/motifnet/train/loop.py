@@ -3,7 +3,8 @@
 An epoch's data lives in tensors (moved to the GPU once when there is one); a batch is an
 index slice of a pre-shuffled permutation (or of a weighted draw), so there is no per-sample
 Python and no DataLoader. The model with the best validation AUROC (macro over classes) is
-kept; training stops early after ``patience`` epochs without improvement. The settings
+kept (for a regression task: the best validation Pearson r, mean over targets); training stops
+early after ``patience`` epochs without improvement. The settings
 (DEFAULTS, resolve_training) live in the torch-free :mod:`.settings`.
 """
 
@@ -23,11 +24,12 @@ from torch import Tensor, nn
 
 from ..data.encoded import EncodedSplit
 from ..errors import InputError
-from .metrics import macro_auprc, macro_auroc
+from .metrics import macro_auprc, macro_auroc, mean_pearson
 
 log = logging.getLogger(__name__)
 
 PLATEAU_FACTOR = 0.5
+SCORE_NAMES = {"val_auroc": "val AUROC", "val_auprc": "val AUPRC", "val_pearson": "val Pearson r"}
 
 
 def seed_everything(seed: int) -> None:
@@ -41,10 +43,16 @@ Loss = Callable[[Tensor, Tensor], Tensor]
 
 
 def make_loss(task: str, y: np.ndarray | None = None, weighting: str = "none",
-              device: torch.device | str = "cpu") -> Loss:
+              device: torch.device | str = "cpu", loss: str = "mse") -> Loss:
     """Loss on logits (N, K) and 0/1 targets (N, K): BCE for binary/multilabel, cross-entropy
     for multiclass. With ``weighting='pos_weight'`` and training labels ``y``, BCE weighs each
-    class's positives by negatives/positives, and cross-entropy weighs classes by n / (K n_k)."""
+    class's positives by negatives/positives, and cross-entropy weighs classes by n / (K n_k).
+    A regression task's outputs are the predictions (``loss`` mse) or log-rates (``loss``
+    poisson: Poisson negative log-likelihood)."""
+    if task == "regression":
+        if loss == "poisson":
+            return lambda out, target: F.poisson_nll_loss(out.float(), target, log_input=True)
+        return lambda out, target: F.mse_loss(out.float(), target)
     weight = None
     if weighting == "pos_weight":
         y = np.asarray(y, dtype=np.float64)
@@ -121,18 +129,23 @@ def _logits(model: nn.Module, x: Tensor, device: torch.device, batch_size: int,
     return torch.cat(out)
 
 
-def probabilities(logits: Tensor, task: str) -> np.ndarray:
-    """Softmax for multiclass, sigmoid otherwise, as a float64 NumPy array."""
-    prob = logits.softmax(dim=1) if task == "multiclass" else logits.sigmoid()
+def probabilities(logits: Tensor, task: str, loss: str = "mse") -> np.ndarray:
+    """Softmax for multiclass, sigmoid for binary/multilabel; a regression task's predictions
+    (the outputs, or exp of the log-rates of a Poisson model); as a float64 NumPy array."""
+    if task == "regression":
+        prob = logits.exp() if loss == "poisson" else logits
+    else:
+        prob = logits.softmax(dim=1) if task == "multiclass" else logits.sigmoid()
     return prob.cpu().double().numpy()
 
 
 def predict(model: nn.Module, x: np.ndarray, task: str, device: torch.device | str = "cpu",
-            batch_size: int = 512) -> np.ndarray:
-    """Class probabilities (N, K) for one-hot sequences ``x`` (N, 4, L)."""
+            batch_size: int = 512, loss: str = "mse") -> np.ndarray:
+    """Class probabilities (N, K), or a regression task's predictions, for one-hot sequences
+    ``x`` (N, 4, L)."""
     device = torch.device(device)
     return probabilities(_logits(model, torch.from_numpy(np.ascontiguousarray(x)), device,
-                                 batch_size, amp=None), task)
+                                 batch_size, amp=None), task, loss)
 
 
 @dataclass
@@ -166,10 +179,11 @@ class Trainer:
         self.y_val = torch.as_tensor(val.y, dtype=torch.float32, device=device)
         self.starts = _batch_starts(len(self.x_train), cfg["batch_size"])
         self.amp = mixed_precision(cfg, device)
-        self.loss_fn = make_loss(task, train.y, cfg["class_weighting"], device)
-        self.val_loss_fn = make_loss(task)
+        loss = cfg.get("loss", "mse")
+        self.loss_fn = make_loss(task, train.y, cfg["class_weighting"], device, loss)
+        self.val_loss_fn = make_loss(task, loss=loss)
         self.weights = (sample_weights(train.y, task)
-                        if cfg["class_weighting"] == "sampler" else None)
+                        if cfg["class_weighting"] == "sampler" and task != "regression" else None)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"],
                                            weight_decay=cfg["weight_decay"])
         self.plateau = self.onecycle = None
@@ -225,9 +239,10 @@ class Trainer:
         return float(total) / max(seen, 1)
 
     def validate(self) -> tuple[float, np.ndarray]:
-        """Validation loss (unweighted) and class probabilities."""
+        """Validation loss (unweighted) and class probabilities (regression: predictions)."""
         logits = _logits(self.model, self.x_val, self.device, 4 * self.cfg["batch_size"], self.amp)
-        return float(self.val_loss_fn(logits, self.y_val)), probabilities(logits, self.task)
+        return (float(self.val_loss_fn(logits, self.y_val)),
+                probabilities(logits, self.task, self.cfg.get("loss", "mse")))
 
     def end_epoch(self, score: float) -> None:
         """Let the plateau scheduler see the epoch's validation score."""
@@ -235,9 +250,18 @@ class Trainer:
             self.plateau.step(score)
 
 
+def validation_scores(y: np.ndarray, prob: np.ndarray, task: str) -> dict[str, float]:
+    """The validation values of an epoch: macro AUROC and AUPRC, or a regression task's mean
+    Pearson r over targets; the first is what selects the model."""
+    if task == "regression":
+        return {"val_pearson": mean_pearson(y, prob)}
+    return {"val_auroc": macro_auroc(y, prob), "val_auprc": macro_auprc(y, prob)}
+
+
 def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg: dict,
         device: torch.device) -> FitResult:
-    """Train ``model`` on ``train``; select and early-stop on validation AUROC."""
+    """Train ``model`` on ``train``; select and early-stop on validation AUROC (regression:
+    mean Pearson r)."""
     seed_everything(cfg["seed"])
     trainer = Trainer(model, train, val, task, cfg, device)
     history: list[dict] = []
@@ -251,9 +275,11 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         val_loss, prob = trainer.validate()
         if not math.isfinite(val_loss):
             raise _diverged("the validation loss", epoch, trainer.amp is not None)
-        val_auroc, val_auprc = macro_auroc(val.y, prob), macro_auprc(val.y, prob)
-        # Without both labels in the validation set, AUROC is undefined: select on the loss.
-        score = val_auroc if math.isfinite(val_auroc) else -val_loss
+        scores = validation_scores(val.y, prob, task)
+        # Without both labels in the validation set, AUROC is undefined (Pearson r without
+        # variation): select on the loss.
+        first = next(iter(scores.values()))
+        score = first if math.isfinite(first) else -val_loss
         improved = score > best_score
         if improved:
             best_score, best_epoch = score, epoch
@@ -261,11 +287,11 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         trainer.end_epoch(score)
         seconds = time.perf_counter() - epoch_started
         history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
-                        "val_auroc": val_auroc, "val_auprc": val_auprc, "lr": lr,
-                        "seconds": seconds})
-        log.info("epoch %d/%d: loss %.4f, val loss %.4f, val AUROC %.4f, val AUPRC %.4f, "
-                 "lr %.2e, %.1f s%s", epoch, cfg["epochs"], train_loss, val_loss, val_auroc,
-                 val_auprc, lr, seconds, " (best)" if improved else "")
+                        **scores, "lr": lr, "seconds": seconds})
+        log.info("epoch %d/%d: loss %.4f, val loss %.4f, %s, lr %.2e, %.1f s%s", epoch,
+                 cfg["epochs"], train_loss, val_loss,
+                 ", ".join(f"{SCORE_NAMES[k]} {v:.4f}" for k, v in scores.items()),
+                 lr, seconds, " (best)" if improved else "")
         if epoch - best_epoch >= cfg["patience"]:
             log.info("early stop: no improvement for %d epochs; best epoch %d",
                      cfg["patience"], best_epoch)
