@@ -13,8 +13,8 @@ def main(smk):
         train=smk.input.train, val=smk.input.val, test=smk.input.test,
         encoding=smk.input.encoding, model_name=architecture["model"],
         params=architecture.get("params") or {}, cfg=dict(smk.params.training),
-        outputs=Outputs(**{f.name: smk.output[f.name] for f in fields(Outputs)
-                           if f.name in smk.output.keys()}),
+        outputs=Outputs(**{name: path for name, path in smk.output.items()
+                           if name in {f.name for f in fields(Outputs)}}),
         threads=smk.threads,
     )
 

@@ -73,7 +73,7 @@ def _check_regression(key: str, spec: dict) -> None:
     if kind == "synthetic" and regression != ("values" in spec["synthetic"]):
         raise InputError(
             "a synthetic regression dataset needs synthetic.values (and only it has them)",
-            key=f"{key}.synthetic.values" if not regression else f"{key}.task",
+            key=f"{key}.synthetic.values" if regression else f"{key}.task",
             hint="add synthetic.values (effects, noise_sd) with task: regression, or drop "
             "values for a classification task")
     if regression and kind == "genomic_benchmark":

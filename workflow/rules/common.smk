@@ -80,7 +80,9 @@ def datasets_of(wanted):
 
 def regression_datasets():
     """Datasets whose task is regression (trained by rule train_regression)."""
-    return [name for name in DATASETS if config["datasets"][name]["task"] == "regression"]
+    return [
+        name for name in DATASETS if config["datasets"][name]["task"] == "regression"
+    ]
 
 
 def classification_datasets():

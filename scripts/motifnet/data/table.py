@@ -3,8 +3,9 @@
 sequences were made, which ``encode`` copies into ``encoding.json``).
 
 Columns: ``id chrom start end strand split sequence``, then one 0/1 column ``y:<class>`` per
-class (a number per target for a regression task). Every data rule that makes sequences writes it (``extract_sequences``,
-``extract_benchmark``, ``import_sequences``, ``extract_peaks``) and ``encode`` reads it.
+class (a number per target for a regression task). Every data rule that makes sequences
+writes it (``extract_sequences``, ``extract_benchmark``, ``import_sequences``,
+``extract_peaks``) and ``encode`` reads it.
 ``split`` is empty unless the source predefines one. Imported sequences have no genome
 position: ``chrom`` is ``.`` and ``start``/``end`` give the window kept from the original
 sequence.

@@ -112,23 +112,41 @@ def select_sequences(y: np.ndarray, columns: list[int], max_sequences: int,
     return rows
 
 
+def uniform_references(x: torch.Tensor, references: int, seed: int) -> torch.Tensor:
+    """(N, references, 4, L) dinucleotide shuffles of sequences whose unknown bases are
+    uniform columns (0.25 each): shuffled as unknown characters (tangermeme's ``allow_N``),
+    then uniform again, so a reference encodes its unknown bases as the data does."""
+    from tangermeme.ersatz import dinucleotide_shuffle
+
+    known = (x.amax(dim=1, keepdim=True) == 1).to(x.dtype)
+    shuffled = dinucleotide_shuffle(x * known, n=references, random_state=seed, allow_N=True)
+    unknown = (shuffled.sum(dim=2, keepdim=True) == 0).to(shuffled.dtype)
+    return shuffled + 0.25 * unknown
+
+
 def deep_lift_shap(model: nn.Module, x: torch.Tensor, target: int, references: int,
-                   seed: int, batch_size: int, device: torch.device) -> tuple[np.ndarray, int]:
+                   seed: int, batch_size: int, device: torch.device,
+                   unknown: str = "zero") -> tuple[np.ndarray, int]:
     """Hypothetical DeepLIFT/SHAP maps of output ``target`` against ``references``
-    dinucleotide shuffles of each sequence, and how many convergence warnings tangermeme gave
-    (the attributions of a pair should sum to its change of the output)."""
+    dinucleotide shuffles of each sequence (keeping ``unknown`` bases uniform where the data
+    encodes them so), and how many convergence warnings tangermeme gave (the attributions of
+    a pair should sum to its change of the output)."""
     from tangermeme.deep_lift_shap import deep_lift_shap as dls
 
     two_pass = isinstance(model, ReverseComplementAverage)
     net = TwoPassStrandAverage(model.inner) if two_pass else model
+    shuffles = ({"references": uniform_references(x, references, seed), "only_warn": True}
+                if unknown == "uniform" else {"n_shuffles": references})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
-        maps = dls(net, x, target=target, n_shuffles=references, batch_size=batch_size,
-                   hypothetical=True, random_state=seed, device=device,
-                   additional_nonlinear_ops=deeplift_rules())
+        maps = dls(net, x, target=target, batch_size=batch_size, hypothetical=True,
+                   random_state=seed, device=device, additional_nonlinear_ops=deeplift_rules(),
+                   **shuffles)
     converged = [w for w in caught if "onvergence" in str(w.message)]
+    # uniform columns are not one-hot, as tangermeme then says for every call
+    expected = [w for w in caught if unknown == "uniform" and "one-hot" in str(w.message)]
     for w in caught:
-        if w not in converged:
+        if w not in converged and w not in expected:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return maps.numpy(), len(converged)
 
@@ -183,7 +201,8 @@ def attribute_classes(model: nn.Module, x: np.ndarray, y: np.ndarray, ids: np.nd
         xs = torch.as_tensor(x[rows], dtype=torch.float32)
         if method == "deep_lift_shap":
             maps, n_warnings = deep_lift_shap(model, xs, k, settings["references"],
-                                              settings["seed"], batch, device)
+                                              settings["seed"], batch, device,
+                                              settings.get("unknown", "zero"))
             warned += n_warnings
         elif method == "ism":
             maps = ism_maps(y0[rows], y_hat[rows], k)
@@ -223,7 +242,8 @@ def attribute_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
     with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
         done, figures = attribute_classes(
             model, split.x[rows].astype(np.float32), chosen[rows], split.ids[rows], classes,
-            columns, method, {**settings, "fallback": fallback}, device)
+            columns, method, {**settings, "fallback": fallback,
+                              "unknown": meta["encoding"].get("unknown", "zero")}, device)
     for maps in done:
         maps.save(class_path(out_dir, maps.class_name))
     summary = {"method": method, "requested": settings["method"], "fallback": fallback,
