@@ -199,3 +199,21 @@ def test_the_regression_loss_retrains_no_classifier():
     assert learning_settings(cfg, "regression")["loss"] == "poisson"
     with pytest.raises(InputError, match="allowed: mse, poisson"):
         resolve_training({"loss": "huber"}, None)
+
+
+def test_kfold_settings_are_checked():
+    from snakemake.exceptions import WorkflowError
+
+    synthetic = {"synthetic": {}, "task": "multilabel", "length": 200}
+    checked({"d": {**synthetic, "split": {"method": "kfold", "k": 3}}})
+    with pytest.raises(WorkflowError, match="minimum"):
+        checked({"d": {**synthetic, "split": {"method": "kfold", "k": 1}}})
+    for dataset in ({"genome": "g", "task": "binary", "length": 10,
+                     "intervals": {"bed": "r.bed", "label_columns": [7], "split_column": 8},
+                     "split": {"method": "kfold"}},
+                    {"genome": "g", "task": "binary", "length": 10,
+                     "genomic_benchmark": {"name": "human_nontata_promoters"},
+                     "split": {"method": "kfold"}}):
+        with pytest.raises(InputError, match="predefined split column") as error:
+            checked({"d": dataset})
+        assert "datasets.d.split.method" in str(error.value)

@@ -46,6 +46,12 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
     if split["method"] == "predefined" and not has_split and kind != "peaks":
         raise InputError("method predefined needs intervals.split_column", key=f"{key}.split",
                          hint="name the BED column that holds train/val/test")
+    if split["method"] == "kfold" and ("split_column" in spec.get("intervals", {})
+                                       or kind == "genomic_benchmark"):
+        raise InputError("k-fold cross-validation makes its own folds; the dataset has a "
+                         "predefined split column", key=f"{key}.split.method",
+                         hint="use split.method predefined to keep the given split, or drop "
+                         "intervals.split_column for k-fold")
     intervals = spec.get("intervals", {})
     if spec["task"] == "binary" and len(intervals.get("label_columns", [])) > 1:
         raise InputError("a binary task takes one label column",

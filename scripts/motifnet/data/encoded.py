@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
-from ..io import atomic_path, write_json
+from ..io import atomic_path, write_json, write_tsv
 from .download import sha256sum
 from .gc import HISTOGRAM_EDGES, gc_fraction_onehot, histogram, ks_statistic
 from .onehot import encode
-from .split import SPLITS, assign_splits
+from .split import SPLITS, assign_splits, fold_splits, kfold_assignment
 from .table import SequenceTable, read_notes, read_table
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ SPLIT_KEYS = {  # the split settings each method uses
     "random": ("method", "fractions", "seed"),
     "chromosomes": ("method", "test_chromosomes", "val_chromosomes", "val_fraction", "seed"),
     "predefined": ("method", "val_fraction", "seed"),
+    "kfold": ("method", "k", "val_fraction", "seed"),
 }
 
 
@@ -163,20 +165,56 @@ def gc_record(splits: Mapping[str, EncodedSplit]) -> dict:
     return record
 
 
+def write_folds(path: str | os.PathLike, ids: np.ndarray, folds: np.ndarray) -> None:
+    """``folds.tsv``: the fold (1..k) of every sequence of a k-fold dataset."""
+    write_tsv(path, pd.DataFrame({"id": ids, "fold": folds}))
+
+
+def read_folds(path: str | os.PathLike) -> np.ndarray:
+    """The folds written by :func:`write_folds`, in the order of ``all.npz``."""
+    return pd.read_csv(path, sep="\t", dtype={"id": str})["fold"].to_numpy(np.int64)
+
+
+def fold_data(all_path: str | os.PathLike, folds_path: str | os.PathLike, split: dict,
+              fold: int) -> dict[str, EncodedSplit]:
+    """Train/val/test of one fold of a k-fold dataset: its sequences are the test split."""
+    everything = load_split(all_path)
+    assignment = fold_splits(read_folds(folds_path), fold, split["val_fraction"], split["seed"])
+    return {name: EncodedSplit(everything.x[assignment == name], everything.y[assignment == name],
+                               everything.ids[assignment == name]) for name in SPLITS}
+
+
 def encode_dataset(sequences: str | os.PathLike, split_paths: Sequence[str | os.PathLike],
                    encoding_path: str | os.PathLike, *, dataset: str, task: str, split: dict,
                    dtype: str, sources: dict, notes: str | os.PathLike | None = None,
-                   unknown: str = "zero", transform: str = "none") -> dict:
+                   unknown: str = "zero", transform: str = "none",
+                   folds: tuple[str | os.PathLike, str | os.PathLike] | None = None) -> dict:
     """Encode a sequence table into train/val/test by the dataset's ``split`` settings and
     write the dataset; ``sources`` names the interval files and genome it came from, ``notes``
     the extraction notes beside the table; ``unknown`` how unknown bases are encoded,
-    ``transform`` a regression task's target transform."""
+    ``transform`` a regression task's target transform. A k-fold split writes every sequence
+    to ``folds`` (``all.npz``, ``folds.tsv``) and the first fold's train/val/test as the
+    splits (the sequences its model's motifs are read from)."""
     table = read_table(sequences, task)
     targets = {}
     if task == "regression":
         table = transform_targets(table, transform, sequences, f"datasets.{dataset}.transform")
         targets = {"transform": transform}
-    splits = encode_splits(table, assign_splits(table.frame, split), dtype, unknown)
+    if split["method"] == "kfold":
+        fold_of = kfold_assignment(table.frame, table.y, task, split["k"], split["seed"])
+        assignment = fold_splits(fold_of, 1, split["val_fraction"], split["seed"])
+        everything = EncodedSplit(encode(table.frame["sequence"].tolist(), dtype, unknown),
+                                  table.y, table.frame["id"].to_numpy(str))
+        save_split(folds[0], everything)
+        write_folds(folds[1], everything.ids, fold_of)
+        targets["folds"] = {"k": split["k"], "sizes": np.bincount(fold_of)[1:].tolist(),
+                            "stratified": task in ("binary", "multiclass"),
+                            "splits_written": "fold 1"}
+        splits = {name: EncodedSplit(everything.x[assignment == name],
+                                     everything.y[assignment == name],
+                                     everything.ids[assignment == name]) for name in SPLITS}
+    else:
+        splits = encode_splits(table, assign_splits(table.frame, split), dtype, unknown)
     return save_dataset(split_paths, encoding_path, splits, {
         "dataset": dataset, "task": task, "classes": table.classes, "dtype": dtype,
         "unknown": unknown, **targets,

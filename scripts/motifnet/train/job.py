@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..data.encoded import load_dataset
+from ..data.encoded import fold_data, load_dataset, load_encoding
 from ..data.table import with_labels
 from ..errors import InputError
 from ..io import write_json, write_tsv
@@ -31,13 +31,14 @@ log = logging.getLogger(__name__)
 @dataclass
 class Outputs:
     """The files of one training job (``results/{dataset}/{arch}/``): a classifier draws ROC
-    curves and confusion matrices, a regression model predicted-vs-observed plots."""
+    curves and confusion matrices, a regression model predicted-vs-observed plots; the job of
+    one fold of a k-fold dataset draws none."""
 
     model: str
     history: str
     metrics: str
     predictions: str
-    curves: str
+    curves: str | None = None
     roc: str | None = None
     confusion: str | None = None
     scatter: str | None = None
@@ -51,16 +52,34 @@ def write_predictions(path: str | os.PathLike, ids: np.ndarray, y: np.ndarray,
     write_tsv(path, with_labels(table, prob, classes, prefix="p:"), float_format="%.6g")
 
 
-def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_name: str,
-                       params: dict, cfg: dict, device: torch.device, outputs: Outputs,
-                       threads: int) -> dict:
-    """Train one architecture on one dataset, evaluate it on the test split, write ``outputs``.
+@dataclass
+class Fold:
+    """One fold of a k-fold dataset: every sequence (``all.npz``), their folds
+    (``folds.tsv``), the split settings and the fold's number."""
+
+    all: str
+    folds: str
+    split: dict
+    number: int
+
+
+def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dict,
+                       device: torch.device, outputs: Outputs, threads: int,
+                       train: str | None = None, val: str | None = None,
+                       test: str | None = None, fold: Fold | None = None) -> dict:
+    """Train one architecture on one dataset (its ``train``/``val``/``test`` splits, or one
+    ``fold``), evaluate it on the test split, write ``outputs``.
 
     ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
     needed). Returns the test metrics written to ``outputs.metrics``.
     """
     torch.set_num_threads(threads)
-    info, data = load_dataset((train, val, test), encoding)
+    if fold is None:
+        info, data = load_dataset((train, val, test), encoding)
+    else:
+        info = load_encoding(encoding)
+        data = fold_data(fold.all, fold.folds, fold.split, fold.number)
+        log.info("fold %d of %d", fold.number, fold.split["k"])
     task, classes = info["task"], list(info["classes"])
     log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
              info.get("dataset", encoding), task, len(classes), info["length"],
@@ -78,6 +97,8 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     held_out = data["test"]
     loss = cfg.get("loss", "mse")
     prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"], loss)
+    if result.scale is not None:
+        prob = result.scale.restored(prob)
     metrics = compute_metrics(held_out.y, prob, task, classes)
     epochs_run = len(result.history)
     metrics.update({
@@ -90,6 +111,7 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     })
     if task == "regression":
         metrics["loss"] = loss
+        metrics["standardized"] = result.scale is not None
         metrics["transform"] = info.get("transform", "none")
     headline = (("pearson", "spearman", "r2", "mse") if task == "regression"
                 else ("accuracy", "auroc", "auprc", "f1"))
@@ -100,15 +122,18 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     history = pd.DataFrame(result.history)
     write_tsv(outputs.history, history, float_format="%.6g")
     write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
-    plots.plot_curves(history, result.best_epoch, outputs.curves)
-    if task == "regression":
+    if outputs.curves:
+        plots.plot_curves(history, result.best_epoch, outputs.curves)
+    if outputs.scatter:
         plots.plot_scatter(held_out.y, prob, classes, outputs.scatter)
-    else:
+    if outputs.roc:
         plots.plot_roc(held_out.y, prob, classes, outputs.roc)
+    if outputs.confusion:
         plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
     write_json(outputs.metrics, metrics)
     save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
-                    best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
+                    best_epoch=result.best_epoch, seconds=result.seconds, device=str(device),
+                    target_scale=result.scale.record() if result.scale else None)
     return metrics
 
 

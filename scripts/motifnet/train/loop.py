@@ -4,7 +4,9 @@ An epoch's data lives in tensors (moved to the GPU once when there is one); a ba
 index slice of a pre-shuffled permutation (or of a weighted draw), so there is no per-sample
 Python and no DataLoader. The model with the best validation AUROC (macro over classes) is
 kept (for a regression task: the best validation Pearson r, mean over targets); training stops
-early after ``patience`` epochs without improvement. The settings
+early after ``patience`` epochs without improvement. A regression model trained with MSE learns
+each target centred and scaled by its training mean and sd (``standardize``), so that every
+target weighs alike in the loss; its predictions are scaled back (:class:`TargetScale`). The settings
 (DEFAULTS, resolve_training) live in the torch-free :mod:`.settings`.
 """
 
@@ -149,13 +151,46 @@ def predict(model: nn.Module, x: np.ndarray, task: str, device: torch.device | s
 
 
 @dataclass
+class TargetScale:
+    """Per-target mean and sd a regression model's outputs are scaled back by."""
+
+    mean: np.ndarray
+    sd: np.ndarray
+
+    @classmethod
+    def of(cls, y: np.ndarray) -> TargetScale:
+        """The training targets' mean and sd (1 for a constant target)."""
+        y = np.asarray(y, dtype=np.float64)
+        sd = y.std(axis=0)
+        return cls(y.mean(axis=0), np.where(sd > 0, sd, 1.0))
+
+    def scaled(self, y: np.ndarray) -> np.ndarray:
+        return ((y - self.mean) / self.sd).astype(np.float32)
+
+    def restored(self, prediction: np.ndarray) -> np.ndarray:
+        return prediction * self.sd + self.mean
+
+    def record(self) -> dict:
+        return {"mean": self.mean.tolist(), "sd": self.sd.tolist()}
+
+
+def target_scale(task: str, cfg: dict, y: np.ndarray) -> TargetScale | None:
+    """The scale of a regression model trained with MSE and ``standardize``, else None."""
+    if task == "regression" and cfg.get("loss", "mse") == "mse" and cfg.get("standardize", True):
+        return TargetScale.of(y)
+    return None
+
+
+@dataclass
 class FitResult:
-    """What :func:`fit` learned: the best weights (on the CPU) and the per-epoch history."""
+    """What :func:`fit` learned: the best weights (on the CPU), the per-epoch history and the
+    scale of a standardized regression model's outputs."""
 
     best_state: dict[str, Tensor]
     best_epoch: int
     history: list[dict]
     seconds: float
+    scale: TargetScale | None = None
 
 
 def _diverged(what: str, epoch: int, amp: bool) -> InputError:
@@ -175,8 +210,11 @@ class Trainer:
         self.model, self.task, self.cfg, self.device = model.to(device), task, cfg, device
         self.generator = torch.Generator().manual_seed(cfg["seed"])
         self.x_train, self.x_val = _place(train.x, device), _place(val.x, device)
-        self.y_train = torch.as_tensor(train.y, dtype=torch.float32).to(self.x_train.device)
-        self.y_val = torch.as_tensor(val.y, dtype=torch.float32, device=device)
+        self.scale = target_scale(task, cfg, train.y)
+        y_train, y_val = ((train.y, val.y) if self.scale is None
+                          else (self.scale.scaled(train.y), self.scale.scaled(val.y)))
+        self.y_train = torch.as_tensor(y_train, dtype=torch.float32).to(self.x_train.device)
+        self.y_val = torch.as_tensor(y_val, dtype=torch.float32, device=device)
         self.starts = _batch_starts(len(self.x_train), cfg["batch_size"])
         self.amp = mixed_precision(cfg, device)
         loss = cfg.get("loss", "mse")
@@ -241,8 +279,10 @@ class Trainer:
     def validate(self) -> tuple[float, np.ndarray]:
         """Validation loss (unweighted) and class probabilities (regression: predictions)."""
         logits = _logits(self.model, self.x_val, self.device, 4 * self.cfg["batch_size"], self.amp)
-        return (float(self.val_loss_fn(logits, self.y_val)),
-                probabilities(logits, self.task, self.cfg.get("loss", "mse")))
+        prob = probabilities(logits, self.task, self.cfg.get("loss", "mse"))
+        if self.scale is not None:
+            prob = self.scale.restored(prob)
+        return float(self.val_loss_fn(logits, self.y_val)), prob
 
     def end_epoch(self, score: float) -> None:
         """Let the plateau scheduler see the epoch's validation score."""
@@ -296,4 +336,5 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
             log.info("early stop: no improvement for %d epochs; best epoch %d",
                      cfg["patience"], best_epoch)
             break
-    return FitResult(best_state, best_epoch, history, time.perf_counter() - started)
+    return FitResult(best_state, best_epoch, history, time.perf_counter() - started,
+                     trainer.scale)

@@ -22,6 +22,7 @@ SETTINGS: dict[str, Param] = {
     "grad_clip": Param(float, 1.0, low=0),
     "class_weighting": Param(str, "none", choices=("none", "pos_weight", "sampler")),
     "loss": Param(str, "mse", choices=("mse", "poisson")),
+    "standardize": Param(bool, True),
     "rc_augment": Param(bool, True),
     "amp": Param(bool, True),
     "bf16_cpu": Param(bool, False),
@@ -54,7 +55,7 @@ def resolve_training(global_cfg: dict | None, arch_cfg: dict | None, *,
 
 # Settings that only regression reads: a classifier's params leave them out, so they retrain
 # no classifier.
-REGRESSION_KEYS = ("loss",)
+REGRESSION_KEYS = ("loss", "standardize")
 
 
 def learning_settings(cfg: dict, task: str | None = None) -> dict:
