@@ -1,6 +1,6 @@
 """Rule learned: learned.json, the scores of every path that named a model's motifs."""
 
-from motifnet.motifs.scoring import merge_learned
+from motifnet.motifs.naming import merge_learned
 from motifnet.rulescript import run
 
 

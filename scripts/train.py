@@ -1,8 +1,6 @@
 """Rule train: fit one architecture on one dataset, evaluate it on the test split, save it."""
 
-from dataclasses import fields
-
-from motifnet.rulescript import run
+from motifnet.rulescript import files_of, run
 from motifnet.train.job import Outputs, train_on_slot
 
 
@@ -13,8 +11,7 @@ def main(smk):
         train=smk.input.train, val=smk.input.val, test=smk.input.test,
         encoding=smk.input.encoding, model_name=architecture["model"],
         params=architecture.get("params") or {}, cfg=dict(smk.params.training),
-        outputs=Outputs(**{name: path for name, path in smk.output.items()
-                           if name in {f.name for f in fields(Outputs)}}),
+        outputs=files_of(Outputs, smk.output),
         threads=smk.threads,
     )
 

@@ -21,13 +21,13 @@ from motifnet.interpret.attribution import (
     deep_lift_shap,
     ism_maps,
     ism_outputs,
-    resolve_method,
     saliency,
     select_sequences,
     uniform_references,
 )
 from motifnet.interpret.attribution_maps import ClassAttributions, load_classes, read_summary
-from motifnet.models import build_model
+from motifnet.interpret.methods import choose_method
+from motifnet.models.registry import build_model
 from motifnet.train.checkpoint import save_checkpoint
 
 torch.set_num_threads(1)
@@ -132,12 +132,14 @@ def test_recurrent_models_fall_back_to_ism_and_say_why():
     for name in ("bigru_attention", "promoter_net"):
         with torch.device("meta"):
             model = build_model(name, 1, LENGTH)
-        method, why = resolve_method(model, "deep_lift_shap")
+        method, why = choose_method("deep_lift_shap", model.name, model.deeplift_problem())
         assert method == "ism" and f"model '{name}'" in why and "no DeepLIFT rule" in why
-        assert resolve_method(model, "saliency") == ("saliency", "")
-    assert resolve_method(planted_deepbind(), "deep_lift_shap") == ("deep_lift_shap", "")
+        assert choose_method("saliency", model.name, model.deeplift_problem()) == ("saliency", "")
+    deepbind = planted_deepbind()
+    assert choose_method("deep_lift_shap", deepbind.name,
+                         deepbind.deeplift_problem()) == ("deep_lift_shap", "")
     with pytest.raises(InputError, match="unknown attribution method"):
-        resolve_method(planted_deepbind(), "lime")
+        choose_method("lime", deepbind.name, None)
 
 
 def test_classes_and_sequences_are_chosen_as_configured():

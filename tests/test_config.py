@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,11 +19,12 @@ from motifnet.config import (
 from motifnet.data.kinds import dataset_kind, peaks_settings
 from motifnet.errors import InputError
 
-from conftest import REPO
+from conftest import REPO, SNAKEMAKE
 
 PARSE_TIME = ("motifnet.config", "motifnet.data.kinds", "motifnet.data.download",
               "motifnet.data.label_values", "motifnet.train.settings",
-              "motifnet.motifs.engines", "motifnet.params")
+              "motifnet.motifs.engines", "motifnet.params", "motifnet.models.catalog",
+              "motifnet.interpret.methods")
 
 
 def config(model: str, **arch) -> dict:
@@ -49,13 +51,31 @@ def test_motif_layers_are_asked_of_the_model():
         motif_layers(config("deepbind", motif_layers=["conv2"]), "d", "a")
 
 
-def test_without_torch_the_configured_layers_are_taken():
+def test_without_torch_the_models_layers_and_fallbacks_are_known():
     code = ("import sys; sys.modules['torch'] = None\n"
-            "from motifnet.config import motif_layers\n"
-            f"print(motif_layers({config('bigru_attention')!r}, 'd', 'a'))")
+            "from motifnet.config import attribution_method, motif_layers\n"
+            f"print(motif_layers({config('bigru_attention')!r}, 'd', 'a'),"
+            f" motif_layers({config('koo_cnn')!r}, 'd', 'a'),"
+            f" attribution_method({config('bigru_attention')!r}, 'd', 'a')[0])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=REPO / "scripts", check=True)
-    assert result.stdout.strip() == "['conv1']"
+    assert result.stdout.strip() == "[] ['conv1'] ism"
+
+
+@pytest.mark.parametrize("configfile", ["config/config.yaml", "config/zoo.yaml",
+                                        "config/koo_eddy.yaml"])
+def test_parsing_the_workflow_imports_no_torch(tmp_path, configfile):
+    """A dry run (and so every job's own parse) with a torch that fails when imported."""
+    fake = tmp_path / "fake" / "torch"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text('raise ImportError("torch imported while parsing")\n')
+    env = {**os.environ, "PYTHONPATH": str(fake.parent)}
+    result = subprocess.run(
+        [str(SNAKEMAKE), "-n", "--snakefile", str(REPO / "workflow" / "Snakefile"),
+         "--configfile", str(REPO / configfile), "--directory", str(tmp_path)],
+        capture_output=True, text=True, env=env, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "This was a dry-run" in result.stdout + result.stderr
 
 
 def test_dataset_kind_is_the_block_the_entry_holds():

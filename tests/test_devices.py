@@ -90,10 +90,14 @@ def test_slot_is_free_again_after_the_block(tmp_path):
 
 
 def _claimant(slots, lock_dir, log):
+    """Hold a slot until every slot has been taken once (or 20 s), so that all six are held
+    together however slowly the claimants start on a loaded machine."""
     with hold_slot(slots, lock_dir, poll=0.01) as (device, _):
         with open(log, "a") as handle:
             handle.write(f"+{device} {time.monotonic()}\n")
-        time.sleep(0.2)
+        deadline = time.monotonic() + 20
+        while (log.read_text().count("+") < len(slots) and time.monotonic() < deadline):
+            time.sleep(0.01)
         with open(log, "a") as handle:
             handle.write(f"-{device} {time.monotonic()}\n")
 
@@ -109,7 +113,7 @@ def test_several_jobs_share_a_device_up_to_jobs_per_device(tmp_path):
     for job in jobs:
         job.start()
     for job in jobs:
-        job.join(timeout=30)
+        job.join(timeout=60)
         assert job.exitcode == 0
     events = sorted((float(t), entry) for entry, t in
                     (line.split() for line in log.read_text().splitlines()))

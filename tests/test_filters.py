@@ -9,8 +9,8 @@ import torch
 
 from motifnet.data.onehot import encode
 from motifnet.errors import InputError
-from motifnet.models import build_model
-from motifnet.motifs.filters import extract_filter_motifs, extract_pfms
+from motifnet.models.registry import build_model
+from motifnet.motifs.filters import FilterOutputs, extract_filter_motifs, extract_pfms
 from motifnet.motifs.meme import information_content, read_meme, write_meme
 from motifnet.motifs.pfm import FilterPFMs
 
@@ -148,11 +148,11 @@ def test_unknown_layer_lists_the_available_ones():
 
 
 def test_a_model_without_input_convolution_gets_empty_motif_outputs(tmp_path):
-    """Where the config could not ask the model (no torch beside Snakemake), a GRU's motif
-    jobs still run: empty filters, no names, an empty logo grid and a summary row."""
+    """Asked of a checkpoint the config did not declare, a GRU's motif jobs still run: empty
+    filters, no names, an empty logo grid and a summary row."""
     from motifnet.data.encoded import EncodedSplit, save_split
     from motifnet.motifs.logos import draw_filter_logos
-    from motifnet.motifs.scoring import name_filters
+    from motifnet.motifs.naming import NamingOutputs, name_filters
     from motifnet.report.summary import summary_row
     from motifnet.train.checkpoint import save_checkpoint
 
@@ -166,13 +166,15 @@ def test_a_model_without_input_convolution_gets_empty_motif_outputs(tmp_path):
     settings = {"max_sequences": 20, "mode": "threshold", "threshold": 0.7, "top_n": 10,
                 "trim_ic": 0.5}
     extract_filter_motifs(tmp_path / "model.pt", tmp_path / "test.npz", ["conv1"], settings,
-                          tmp_path / "pfms", tmp_path / "filters.tsv", tmp_path / "filters.meme")
+                          FilterOutputs(tmp_path / "pfms", tmp_path / "filters.tsv",
+                                        tmp_path / "filters.meme"))
     assert (tmp_path / "filters.tsv").read_text().startswith("layer\tfilter\tid")
     tomtom = {"engine": "builtin", "dist": "pearson", "min_overlap": 5, "evalue_threshold": 0.1,
               "fdr": 0.05, "min_ic": 4.0, "null_shuffles": 2, "null_seed": 0}
     learned = name_filters(tmp_path / "filters.meme", tmp_path / "filters.tsv", JASPAR_TARGETS,
-                           tomtom, None, tmp_path / "tomtom.tsv", tmp_path / "names.tsv",
-                           tmp_path / "learned.json")
+                           tomtom, None, NamingOutputs(tmp_path / "tomtom.tsv",
+                                                       tmp_path / "names.tsv",
+                                                       tmp_path / "learned.json"))
     assert learned["layers"] == {}
     draw_filter_logos(tmp_path / "pfms", tmp_path / "filters.tsv", tmp_path / "names.tsv",
                       JASPAR_TARGETS, tmp_path / "logos.png", tmp_path / "matches")

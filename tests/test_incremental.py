@@ -253,7 +253,7 @@ def _create_outputs(workdir: Path, config: Path) -> int:
 
 
 def test_up_to_date_check_of_4_datasets_x_8_architectures(tmp_path: Path) -> None:
-    from motifnet.models.registry import known_models
+    from motifnet.models.catalog import known_models
 
     models = known_models()
     assert len(models) == 8

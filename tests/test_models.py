@@ -10,8 +10,10 @@ import torch
 
 from motifnet.data.onehot import encode
 from motifnet.errors import InputError
-from motifnet.models import MotifModel, build_model, known_models, revcomp
-from motifnet.models.koo_cnn import VARIANTS, KooCNN
+from motifnet.models.base import MotifModel
+from motifnet.models.catalog import KOO_VARIANTS, KooCNNSpec, known_models
+from motifnet.models.registry import build_model
+from motifnet.models.strand import revcomp
 
 torch.set_num_threads(1)
 
@@ -83,14 +85,14 @@ def test_promoter_cnn_has_about_108k_parameters():
     assert n_params == 108_865
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", sorted(KOO_VARIANTS))
 def test_koo_variants_downsample_200_nt_to_2_positions(variant):
     net = build_model("koo_cnn", 12, 200, {"variant": variant})
     hp = net.hparams
     assert hp["pool1_stride"] * hp["pool2_stride"] == 100  # the paper's p1 * p2 = 100
     if variant != "cnn-50-2":  # the one variant with overlapping pools
         assert (hp["pool1"], hp["pool2"]) == (hp["pool1_stride"], hp["pool2_stride"])
-    assert KooCNN.positions(hp, 200)[1] == 2
+    assert KooCNNSpec.positions(hp, 200)[1] == 2
     assert net.head[1].in_features == 128 * 2
     assert net(onehot(2, 200)).shape == (2, 12)
 
@@ -107,7 +109,7 @@ def test_koo_explicit_params_override_the_variant():
         19,
     )
     hp = build_model("koo_cnn", 12, 200, {"variant": "cnn-50-2"}).hparams
-    assert (hp["pool1"], hp["pool1_stride"], KooCNN.positions(hp, 200)) == (50, 2, (100, 2))
+    assert (hp["pool1"], hp["pool1_stride"], KooCNNSpec.positions(hp, 200)) == (50, 2, (100, 2))
     assert build_model("koo_cnn", 12, 200, {"variant": "cnn19-1-2"}).hparams["kernel2"] == 1
     assert build_model("koo_cnn", 12, 200, {"variant": "cnn-1"}).interpretable_layers() == [
         "conv1",
@@ -258,6 +260,17 @@ def test_global_max_pool_is_the_maximum_over_positions():
     x = torch.randn(3, 5, 17)
     assert torch.equal(GlobalMaxPool1d()(x).flatten(1), x.amax(dim=-1))
     assert torch.equal(GlobalMaxPool1d()(x[..., :9]).flatten(1), x[..., :9].amax(dim=-1))
+
+
+def test_declared_recurrent_layers_are_the_built_models_recurrent_modules():
+    """The catalog's declaration (read at parse time, without torch) tells the truth."""
+    for name in ALL:
+        with torch.device("meta"):
+            net = build_model(name, 1, 200)
+        built = [(type(m).__name__, n) for n, m in net.named_modules()
+                 if isinstance(m, torch.nn.RNNBase)]
+        declared = net.spec.recurrent_layer(net.hparams)
+        assert built == ([declared] if declared else []), name
 
 
 def test_only_recurrent_models_have_a_deeplift_problem():

@@ -10,7 +10,13 @@ import pytest
 from motifnet.data.extract import getfasta, read_chrom_sizes
 from motifnet.data.gc import gc_fraction, ks_statistic
 from motifnet.data.genome import chromosome_codes, index_fasta
-from motifnet.data.negatives import dinucleotide_shuffle, flank_windows, gc_matched, shuffled
+from motifnet.data.negatives import (
+    GCMatching,
+    dinucleotide_shuffle,
+    flank_windows,
+    gc_matched,
+    shuffled,
+)
 from motifnet.errors import InputError
 
 LENGTH = 200
@@ -84,8 +90,9 @@ def peaks_on(genome, n, seed):
 def draw(genome, positives, peaks, blacklist=None, **options):
     settings = dict(length=LENGTH, ratio=1, exclude_flank=500, max_n_fraction=0.1,
                     gc_bin_width=0.01, seed=1) | options
-    return gc_matched(genome, f"{genome}.fai", read_chrom_sizes(f"{genome}.fai"), positives,
-                      gc_fraction(positives["sequence"].tolist()), peaks, blacklist, **settings)
+    return gc_matched(positives, gc_fraction(positives["sequence"].tolist()), fasta=genome,
+                      fai=f"{genome}.fai", sizes=read_chrom_sizes(f"{genome}.fai"), peaks=peaks,
+                      blacklist=blacklist, settings=GCMatching(**settings))
 
 
 def overlaps(a, b, flank=0):

@@ -9,20 +9,30 @@ from test_pattern_names import TARGETS, TOMTOM
 from test_patterns import planted_maps, run
 
 from motifnet.interpret.attribution_maps import ClassAttributions
-from motifnet.interpret.pattern_logos import attribution_figure, draw_pattern_logos
-from motifnet.interpret.pattern_names import name_patterns
+from motifnet.interpret.pattern_logos import (
+    PatternLogoFiles,
+    PatternLogoOutputs,
+    attribution_figure,
+    draw_pattern_logos,
+)
+from motifnet.interpret.pattern_names import PatternFiles, name_patterns
+from motifnet.motifs.naming import NamingOutputs
 
 PNG = b"\x89PNG"
 
 
 def draw(folder, truth=None) -> None:
-    name_patterns(folder / "patterns.meme", folder / "patterns.tsv", folder / "seqlets.tsv",
-                  folder / "attributions", TARGETS, TOMTOM, None, None,
-                  folder / "pattern_tomtom.tsv", folder / "pattern_names.tsv",
-                  folder / "patterns.json")
-    draw_pattern_logos(folder / "modisco", folder / "patterns.tsv", folder / "pattern_names.tsv",
-                       folder / "attributions", TARGETS, truth, folder / "patterns.png",
-                       folder / "pattern_logos", folder / "attribution_maps", examples=2)
+    name_patterns(PatternFiles(folder / "patterns.meme", folder / "patterns.tsv",
+                               folder / "seqlets.tsv", folder / "attributions"),
+                  TARGETS, TOMTOM, None,
+                  NamingOutputs(folder / "pattern_tomtom.tsv", folder / "pattern_names.tsv",
+                                folder / "patterns.json"))
+    draw_pattern_logos(
+        PatternLogoFiles(folder / "modisco", folder / "patterns.tsv",
+                         folder / "pattern_names.tsv", folder / "attributions", TARGETS,
+                         truth or ()),
+        PatternLogoOutputs(folder / "patterns.png", folder / "pattern_logos",
+                           folder / "attribution_maps"), examples=2)
 
 
 def test_every_pattern_and_class_gets_its_figure(tmp_path):

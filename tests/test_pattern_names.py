@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from motifnet.interpret.attribution_maps import write_summary
-from motifnet.interpret.pattern_names import name_patterns
+from motifnet.interpret.pattern_names import PatternFiles, name_patterns
 from motifnet.interpret.patterns import PATTERN_COLUMNS, SEQLET_COLUMNS
 from motifnet.motifs.meme import Motif, read_meme, write_meme
-from motifnet.motifs.scoring import merge_learned
+from motifnet.motifs.naming import NamingOutputs, merge_learned
 from motifnet.report.summary import summary_row
 
 from conftest import REPO
@@ -39,10 +39,11 @@ def write_patterns(folder, patterns: list[tuple[str, str, np.ndarray]]) -> None:
 
 
 def name(folder, ground_truth=TRUTH) -> dict:
-    return name_patterns(folder / "patterns.meme", folder / "patterns.tsv",
-                         folder / "seqlets.tsv", folder / "attributions", TARGETS, TOMTOM,
-                         ground_truth, None, folder / "pattern_tomtom.tsv",
-                         folder / "pattern_names.tsv", folder / "patterns.json")
+    return name_patterns(PatternFiles(folder / "patterns.meme", folder / "patterns.tsv",
+                                      folder / "seqlets.tsv", folder / "attributions"),
+                         TARGETS, TOMTOM, ground_truth,
+                         NamingOutputs(folder / "pattern_tomtom.tsv",
+                                       folder / "pattern_names.tsv", folder / "patterns.json"))
 
 
 def test_patterns_are_named_by_the_calibrated_call_and_scored_on_ground_truth(tmp_path):
@@ -73,20 +74,20 @@ def test_patterns_are_named_by_the_calibrated_call_and_scored_on_ground_truth(tm
 def test_no_patterns_give_empty_valid_outputs(tmp_path):
     write_patterns(tmp_path, [])
     scores = name(tmp_path)
-    assert scores["n_patterns"] == 0 and scores["n_matched"] == 0
+    assert scores["n_patterns"] == 0 and scores["n_named"] == 0
     assert scores["ground_truth"]["recovered"] == []
     assert pd.read_csv(tmp_path / "pattern_names.tsv", sep="\t").empty
-    assert json.loads((tmp_path / "patterns.json").read_text())["fraction_matched"] == 0.0
+    assert json.loads((tmp_path / "patterns.json").read_text())["fraction_named"] == 0.0
 
 
 def test_learned_json_holds_the_filter_scores_and_the_attribution_scores(tmp_path):
     (tmp_path / "filters.json").write_text(json.dumps({"engine": "builtin", "layers": {
-        "conv1": {"n_filters": 2, "n_matched": 1}}}))
+        "conv1": {"n_filters": 2, "n_named": 1}}}))
     (tmp_path / "patterns.json").write_text(json.dumps({"method": "ism", "n_patterns": 3,
                                                         "ground_truth": {"recovered": ["A"]}}))
     both = merge_learned(tmp_path / "filters.json", tmp_path / "patterns.json",
                          tmp_path / "learned.json")
-    assert both["layers"]["conv1"]["n_matched"] == 1 and both["attribution"]["n_patterns"] == 3
+    assert both["layers"]["conv1"]["n_named"] == 1 and both["attribution"]["n_patterns"] == 3
     alone = merge_learned(None, tmp_path / "patterns.json", tmp_path / "gru.json")
     assert alone["layers"] == {} and alone["attribution"]["method"] == "ism"
     row = summary_row("d", "gru", {"model": "bigru_attention"}, {"auroc": 0.9}, alone)

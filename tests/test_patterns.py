@@ -15,6 +15,7 @@ from motifnet.interpret.attribution_maps import ClassAttributions, class_path, w
 from motifnet.interpret.patterns import (
     PATTERN_COLUMNS,
     SEQLET_COLUMNS,
+    PatternOutputs,
     find_model_patterns,
     read_pattern_table,
     read_seqlets,
@@ -56,9 +57,10 @@ def write_maps(folder, maps: ClassAttributions) -> None:
 
 def run(tmp_path, maps):
     write_maps(tmp_path / "attributions", maps)
-    table = find_model_patterns(tmp_path / "attributions", SETTINGS, 0.5, tmp_path / "modisco",
-                                tmp_path / "patterns.tsv", tmp_path / "seqlets.tsv",
-                                tmp_path / "patterns.meme")
+    table = find_model_patterns(tmp_path / "attributions", SETTINGS, 0.5,
+                                PatternOutputs(tmp_path / "modisco", tmp_path / "patterns.tsv",
+                                               tmp_path / "seqlets.tsv",
+                                               tmp_path / "patterns.meme"))
     return table
 
 

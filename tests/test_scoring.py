@@ -12,7 +12,7 @@ from motifnet.motifs.scoring import (
     call_names,
     empirical_fdr,
     informative_queries,
-    score_filters,
+    score_motifs,
     shuffled_controls,
 )
 from motifnet.motifs.tomtom import run_tomtom
@@ -63,8 +63,8 @@ def test_named_call_and_ground_truth(jaspar):
     assert (names["empirical_fdr"].between(0, 1)).all()
     assert null_figures["n_shuffles"] == 10 and null_figures["fraction_named"] <= 0.05
 
-    scores = score_filters(names, matches, null_figures, call, ground_truth=KOO_GROUND_TRUTH)
-    assert (scores["n_filters"], scores["n_matched"]) == (len(filters), sum(named.values()))
+    scores = score_motifs(names, matches, null_figures, call, ground_truth=KOO_GROUND_TRUTH)
+    assert (scores["n_filters"], scores["n_named"]) == (len(filters), sum(named.values()))
     assert {"tf": "CTCF", "filters": 1} in scores["top_tfs"]
     truth = scores["ground_truth"]
     assert truth["n_filters"] == 4 and truth["fraction_any_hit"] >= truth["fraction"]

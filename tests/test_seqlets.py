@@ -13,8 +13,8 @@ from motifnet.interpret.attribution_maps import ClassAttributions
 from motifnet.interpret.ground_truth import position_mask, read_instances
 from motifnet.interpret.seqlets import (
     attribution_scores,
-    auroc,
-    average_precision,
+    rank_auroc,
+    rank_average_precision,
     separation,
     seqlet_scores,
 )
@@ -91,6 +91,6 @@ def test_auroc_and_average_precision_equal_scikit_learns_with_ties(seed):
     labels[:2] = [True, False]
     # float16 sizes and rounding, as the maps are stored: many tied scores
     scores = np.round(rng.random(300) + labels * 0.3, 1).astype(np.float16)
-    assert auroc(labels, scores) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
-    assert average_precision(labels, scores) == pytest.approx(
+    assert rank_auroc(labels, scores) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
+    assert rank_average_precision(labels, scores) == pytest.approx(
         average_precision_score(labels, scores), abs=1e-12)

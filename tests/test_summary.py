@@ -7,9 +7,9 @@ from motifnet import __version__
 from motifnet.report.summary import summary_html, summary_row
 
 
-def layer_score(matched: float, truth: float) -> dict:
-    return {"n_filters": 10, "n_matched": int(matched * 10), "fraction_matched": matched,
-            "fraction_significant": matched, "null_shuffled": {"fraction_matched": 0.1,
+def layer_score(named: float, truth: float) -> dict:
+    return {"n_filters": 10, "n_named": int(named * 10), "fraction_named": named,
+            "fraction_significant": named, "null_shuffled": {"fraction_significant": 0.1,
                                                                 "fraction_named": 0.02},
             "ground_truth": {"fraction": truth, "fraction_any_hit": truth + 0.1,
                              "recovered": ["MAX", "SP1"]},
@@ -31,7 +31,7 @@ def test_summary_row_takes_the_first_motif_layer_and_prefixes_the_others():
     assert r["conv2_fraction_ground_truth_any_hit"] == pytest.approx(0.9)
     assert r["tfs_recovered"] == "MAX,SP1" and r["top_tfs"] == "MAX(3)"
     # the null: shuffled copies named by the same call, and with E < threshold alone
-    assert r["fraction_matched_shuffled"] == 0.02 and r["fraction_significant_shuffled"] == 0.1
+    assert r["fraction_named_shuffled"] == 0.02 and r["fraction_significant_shuffled"] == 0.1
 
 
 def test_summary_html_shows_the_headline_columns():

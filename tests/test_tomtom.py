@@ -17,7 +17,6 @@ from motifnet.motifs.meme import Motif, write_meme
 from motifnet.motifs.tomtom import (
     COLUMNS,
     P_FLOOR,
-    benjamini_hochberg,
     clamp_p_values,
     meme_available,
     meme_command,
@@ -63,7 +62,8 @@ def _true_rows(table: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 def test_table_schema_and_statistics(table, jaspar):
-    assert list(table.columns[: len(COLUMNS)]) == COLUMNS
+    assert list(table.columns[: len(COLUMNS)]) == list(COLUMNS)
+    assert table.dtypes[list(COLUMNS)].astype(str).to_dict() == COLUMNS
     assert table["engine"].nunique() == 1
     np.testing.assert_allclose(table["e_value"], table["p_value"] * len(jaspar))
     assert ((table["q_value"] >= table["p_value"]) & (table["q_value"] <= 1)).all()
@@ -146,7 +146,7 @@ def test_evalue_threshold_and_targets_from_file(tmp_path, jaspar, chosen):
 
 def test_empty_queries_give_an_empty_table(jaspar):
     result, engine = run_tomtom([], jaspar, engine="memelite", dist="ed")
-    assert result.empty and list(result.columns) == COLUMNS and engine == "memelite"
+    assert result.empty and list(result.columns) == list(COLUMNS) and engine == "memelite"
 
 
 def test_clamped_p_values_are_flagged():
@@ -156,9 +156,14 @@ def test_clamped_p_values_are_flagged():
     assert "-0.001" in flags[1]
 
 
-def test_benjamini_hochberg():
-    q = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2]))
-    np.testing.assert_allclose(q, [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
+def test_q_values_are_benjamini_hochberg_over_every_comparison(table):
+    """q = min over j >= rank of p_(j) n / j, capped at 1, over all query x target pairs."""
+    p = table["p_value"].to_numpy()
+    order = np.argsort(p, kind="stable")
+    stepped = p[order] * p.size / np.arange(1, p.size + 1)
+    expected = np.empty(p.size)
+    expected[order] = np.minimum(np.minimum.accumulate(stepped[::-1])[::-1], 1.0)
+    np.testing.assert_allclose(table["q_value"], expected, rtol=1e-12)
 
 
 def test_engine_and_distance_choices(jaspar):

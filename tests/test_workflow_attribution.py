@@ -74,5 +74,5 @@ def test_every_architecture_gets_named_motifs_and_scores(tmp_path):
     summary = pd.read_csv(tmp_path / "results/summary.tsv", sep="\t").set_index("architecture")
     assert summary.loc["gru", "attribution_method"] == "ism"
     assert summary.loc["cnn", "attribution_method"] == "deep_lift_shap"
-    assert pd.isna(summary.loc["gru", "fraction_matched"])
+    assert pd.isna(summary.loc["gru", "fraction_named"])
     assert 0.0 <= summary.loc["cnn", "attribution_auroc"] <= 1.0

@@ -15,7 +15,8 @@ from test_bins import TFS, expected_labels
 from motifnet.data.encoded import load_split
 from motifnet.data.onehot import decode
 from motifnet.data.table import read_table
-from motifnet.motifs.scoring import base_id, read_names
+from motifnet.motifs.naming import read_names
+from motifnet.motifs.scoring import base_id
 
 from conftest import ECOLI, REPO, run_snakemake
 

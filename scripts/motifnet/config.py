@@ -1,6 +1,6 @@
 """Checks of the workflow config beyond what the JSON schema can say, and the motif layers of
-each architecture. Imports nothing heavy: the Snakefile calls it while it reads the config
-(torch only where it is installed, to build models on the meta device)."""
+each architecture. Imports nothing heavy (no numpy, pandas or torch): the Snakefile calls it
+while it parses the workflow, and every job parses it again."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from functools import lru_cache
 from .data.kinds import binned, dataset_kind, has_genome, peaks_settings
 from .data.label_values import named_labels
 from .errors import InputError
+from .interpret.methods import choose_method
+from .models.catalog import check_architecture
 from .motifs.engines import check_distance
 
 
@@ -158,25 +160,14 @@ def _n_outputs(spec: dict) -> int:
 
 @lru_cache(maxsize=None)
 def _model_facts(model: str, n_outputs: int, length: int, params: str,
-                 key: str) -> tuple[tuple[str, ...], str | None] | None:
-    """Build the model on the meta device (checks it): its motif layers, and why DeepLIFT
-    cannot attribute it (None when it can).
-
-    None where torch is not installed beside Snakemake (``--sdm conda`` with Snakemake
-    alone): the model is then checked by its training job.
-    """
-    try:
-        import torch
-    except ImportError:
-        return None
-    from .models import build_model
-
-    with torch.device("meta"):
-        net = build_model(model, n_outputs, length, json.loads(params), key=key)
-    return tuple(net.interpretable_layers()), net.deeplift_problem()
+                 key: str) -> tuple[tuple[str, ...], str | None]:
+    """Check the architecture entry (without torch: :mod:`.models.catalog`): its motif layers,
+    and why DeepLIFT cannot attribute it (None when it can)."""
+    spec, hparams = check_architecture(model, n_outputs, length, json.loads(params), key=key)
+    return tuple(spec.motif_windows(hparams)), spec.deeplift_problem(hparams)
 
 
-def _facts(config: dict, dataset: str, arch: str) -> tuple[tuple[str, ...], str | None] | None:
+def _facts(config: dict, dataset: str, arch: str) -> tuple[tuple[str, ...], str | None]:
     spec = config["architectures"][arch]
     data = config["datasets"][dataset]
     return _model_facts(spec["model"], _n_outputs(data), data["length"],
@@ -188,16 +179,11 @@ def motif_layers(config: dict, dataset: str, arch: str) -> list[str]:
     """Layers of ``arch`` on ``dataset`` whose filters become motifs.
 
     An architecture's own ``motif_layers`` must all exist; the global ``motifs.layers`` are
-    taken where the model has them (a model without any, e.g. a GRU, yields none). Without
-    torch beside Snakemake the model cannot be asked: the configured layers are returned, and
-    the motif job of a model without them writes empty results.
+    taken where the model has them (a model without any, e.g. a GRU, yields none).
     """
     spec = config["architectures"][arch]
-    facts = _facts(config, dataset, arch)
+    available = _facts(config, dataset, arch)[0]
     wanted = spec.get("motif_layers")
-    if facts is None:
-        return list(wanted or config["motifs"]["layers"])
-    available = facts[0]
     if wanted is None:
         return [layer for layer in config["motifs"]["layers"] if layer in available]
     missing = [layer for layer in wanted if layer not in available]
@@ -226,17 +212,14 @@ def motif_paths(config: dict, dataset: str, arch: str) -> list[str]:
 def attribution_method(config: dict, dataset: str, arch: str) -> tuple[str, str]:
     """The attribution method ``arch`` gets on ``dataset`` and, where it is not the configured
     one, why: DeepLIFT/SHAP falls back to ISM for models it cannot handle (a recurrent layer).
-    Without torch beside Snakemake the configured method (the job checks it again)."""
+    """
     requested = config["attribution"]["method"]
-    facts = _facts(config, dataset, arch)
-    if requested != "deep_lift_shap" or facts is None or facts[1] is None:
-        return requested, ""
-    model = config["architectures"][arch]["model"]
-    return "ism", f"DeepLIFT/SHAP cannot attribute model '{model}': {facts[1]}; ISM instead"
+    problem = _facts(config, dataset, arch)[1]
+    return choose_method(requested, config["architectures"][arch]["model"], problem)
 
 
 def _check_architecture(name: str, spec: dict, config: dict) -> None:
-    """Resolve the training settings and build the model (on the meta device) per dataset."""
+    """Resolve the training settings and check the architecture on every dataset it trains on."""
     from .train.settings import resolve_training
 
     key = f"architectures.{name}"

@@ -5,10 +5,26 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from dataclasses import MISSING, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from .errors import InputError
+
+Files = TypeVar("Files")
+
+
+def files_of(cls: type[Files], named: Any) -> Files:
+    """A dataclass of paths filled by name from a rule's ``input`` or ``output`` (a field with
+    a default may be absent; a list of files becomes a tuple)."""
+    values = {}
+    for field in fields(cls):
+        if field.name in named.keys():
+            value = named[field.name]
+            values[field.name] = value if isinstance(value, str) else tuple(value)
+        elif field.default is MISSING:
+            raise KeyError(f"rule file '{field.name}' is missing")
+    return cls(**values)
 
 
 def run(main: Callable[[Any], None], smk: Any) -> None:

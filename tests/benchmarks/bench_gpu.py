@@ -30,7 +30,7 @@ from bench_training import PerSample
 from torch.utils.data import DataLoader
 
 from motifnet.data.encoded import EncodedSplit
-from motifnet.models import build_model
+from motifnet.models.registry import build_model
 from motifnet.train.loop import Trainer
 from motifnet.train.settings import resolve_training
 

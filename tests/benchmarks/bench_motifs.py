@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import numpy as np
 import torch
 
-from motifnet.models import build_model
+from motifnet.models.registry import build_model
 from motifnet.motifs.database import export_jaspar
 from motifnet.motifs.filters import base_codes, count_windows, extract_pfms, max_activations
 from motifnet.motifs.logos import filter_vs_match, logo_grid
@@ -143,7 +143,8 @@ def main() -> None:
         print(
             f"random-weight filters with E < 0.1: {names['significant'].mean():.3f}, named: "
             f"{names['named'].mean():.3f}; shuffled copies with E < 0.1: "
-            f"{null_figures['fraction_matched']:.3f}, named: {null_figures['fraction_named']:.3f}"
+            f"{null_figures['fraction_significant']:.3f}, named: "
+            f"{null_figures['fraction_named']:.3f}"
         )
 
         print("-- PFM counting alone, same activations")

@@ -115,7 +115,7 @@ def simulate_peaks(fasta: Path) -> tuple[pd.DataFrame, np.ndarray]:
 
 def measure(folder: str) -> None:
     """Child process: draw the negatives, print seconds and peak memory as JSON."""
-    from motifnet.data.negatives import gc_matched
+    from motifnet.data.negatives import GCMatching, gc_matched
 
     folder_path = Path(folder)
     fasta = folder_path / "genome.fa"
@@ -123,9 +123,10 @@ def measure(folder: str) -> None:
     gc = np.load(folder_path / "gc.npy")
     peaks = positives.assign(start=positives["start"] - 100, end=positives["end"] + 100)
     start = time.perf_counter()
-    drawn = gc_matched(fasta, f"{fasta}.fai", read_chrom_sizes(f"{fasta}.fai"), positives, gc,
-                       peaks, None, length=LENGTH, ratio=1, exclude_flank=500,
-                       max_n_fraction=0.1, gc_bin_width=0.01, seed=1)
+    drawn = gc_matched(positives, gc, fasta=fasta, fai=f"{fasta}.fai",
+                       sizes=read_chrom_sizes(f"{fasta}.fai"), peaks=peaks, blacklist=None,
+                       settings=GCMatching(length=LENGTH, ratio=1, exclude_flank=500,
+                                           max_n_fraction=0.1, gc_bin_width=0.01, seed=1))
     seconds = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "drawn": len(drawn.frame),

@@ -33,7 +33,7 @@ from torch.utils.data import DataLoader, Dataset
 from torch.utils.flop_counter import FlopCounterMode
 
 from motifnet.data.encoded import EncodedSplit
-from motifnet.models import build_model
+from motifnet.models.registry import build_model
 from motifnet.train.loop import Trainer, mixed_precision
 from motifnet.train.settings import resolve_training
 

@@ -23,6 +23,7 @@ from motifnet.config import (
 from motifnet.data.download import file_name
 from motifnet.data.kinds import (
     dataset_kind,
+    derived_intervals,
     interval_files,
     peak_files,
     peaks_settings,
@@ -30,16 +31,23 @@ from motifnet.data.kinds import (
 )
 from motifnet.train.settings import learning_settings, resolve_training
 
-# `--config offline=true` arrives as a string; Snakemake only converts True/False.
-if isinstance(config.get("offline"), str):
-    config["offline"] = config["offline"].lower() in ("true", "1", "yes")
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+# `--config offline=true` arrives as a string (the schema allows it); Snakemake only converts
+# True/False.
+config["offline"] = config["offline"] in (True, "true", "yes")
 check_config(config)
 
 DATASETS = list(config["datasets"])
 ARCHITECTURES = list(config["architectures"])
 SPLITS = ["train", "val", "test"]
 NUMBA_CACHE = "resources/numba_cache"
+
+
+def numba_cache(wildcards, input, output):
+    """The shared numba cache folder, where the warm-up rules write their stamp: the folder of
+    the job's ``warm`` input, or of a warm-up rule's own output (module prefixes apply).
+    """
+    return Path(input.warm if "warm" in input.keys() else output[0]).parent
 
 
 def one_of(names):
@@ -58,6 +66,10 @@ onstart:
         gpu = workflow.global_resources["gpu"].value
         if advice := gpu_slot_advice(gpu, config["gpus"]):
             logger.warning(advice)
+    # models whose attribution falls back to another method
+    for dataset, arch in attribution_runs():
+        if fallback := attribution_method(config, dataset, arch)[1]:
+            logger.warning(f"architectures.{arch} on {dataset}: {fallback}")
 
 
 wildcard_constraints:
@@ -160,25 +172,15 @@ def benchmark_coordinates(wildcards):
 
 def interval_spec(wildcards):
     """The dataset's intervals block; synthetic datasets read their generated regions BED,
-    Genomic Benchmarks their fetched coordinates (class in column 7, split in column 8).
+    Genomic Benchmarks their fetched coordinates (motifnet.data.kinds.derived_intervals).
     """
     spec = config["datasets"][wildcards.dataset]
     if kind(wildcards.dataset) == "synthetic":
-        first = 7  # after BED6, one 0/1 column per TF
-        return {
-            "bed": f"resources/synthetic/{wildcards.dataset}/regions.bed",
-            "label_columns": list(
-                range(first, first + len(spec["synthetic"]["motifs"]))
-            ),
-        }
+        return derived_intervals(
+            spec, f"resources/synthetic/{wildcards.dataset}/regions.bed"
+        )
     if kind(wildcards.dataset) == "genomic_benchmark":
-        return {
-            "bed": benchmark_coordinates(wildcards),
-            "label_columns": [7],
-            "label_names": ["class"],
-            "split_column": 8,
-            "positive_class": spec["genomic_benchmark"]["positive_class"],
-        }
+        return derived_intervals(spec, benchmark_coordinates(wildcards))
     return spec["intervals"]
 
 
@@ -279,6 +281,21 @@ def training_settings(arch):
     return resolve_training(
         config["training"], config["architectures"][arch].get("training"), arch=arch
     )
+
+
+def training_threads(wildcards):
+    """Threads of a GPU-slotted job of an architecture (training, attribution)."""
+    return training_settings(wildcards.arch)["threads"]
+
+
+def training_mem_mb(wildcards, attempt):
+    """Memory of a GPU-slotted job, doubled on each retry (e.g. after running out of it)."""
+    return training_settings(wildcards.arch)["mem_mb"] * attempt
+
+
+def training_runtime(wildcards, attempt):
+    """Run time (minutes) of a GPU-slotted job, doubled on each retry."""
+    return training_settings(wildcards.arch)["runtime"] * attempt
 
 
 def learning(wildcards):
@@ -391,13 +408,6 @@ def truth_files(wildcards):
         return []
     folder = f"resources/synthetic/{wildcards.dataset}"
     return [f"{folder}/regions.bed", f"{folder}/motifs.bed"]
-
-
-# Said before any job runs: models whose attribution falls back to another method.
-for _dataset, _arch in attribution_runs():
-    _fallback = attribution_method(config, _dataset, _arch)[1]
-    if _fallback:
-        logger.warning(f"architectures.{_arch} on {_dataset}: {_fallback}")
 
 
 def expand_runs(pattern, runs):

@@ -15,13 +15,11 @@ rule attribute:
         "benchmarks/attribute/{dataset}/{arch}.tsv"
     conda:
         "../../envs/attribution.yaml"
-    threads: lambda wildcards: training_settings(wildcards.arch)["threads"]
+    threads: training_threads
     resources:
         gpu=gpu_slots,
-        mem_mb=lambda wildcards, attempt: training_settings(wildcards.arch)["mem_mb"]
-        * attempt,
-        runtime=lambda wildcards, attempt: training_settings(wildcards.arch)["runtime"]
-        * attempt,
+        mem_mb=training_mem_mb,
+        runtime=training_runtime,
     params:
         # a change of batch size or examples reruns nothing (the script reads batch_size)
         attribution=attribution_settings(),
@@ -38,7 +36,7 @@ rule warm_modisco:
     conda:
         "../../envs/attribution.yaml"
     params:
-        numba_cache=lambda wildcards, output: Path(output[0]).parent,
+        numba_cache=numba_cache,
     script:
         "../../scripts/warm_modisco.py"
 
@@ -61,7 +59,7 @@ rule modisco:
     params:
         modisco=config["modisco"],
         trim_ic=config["motifs"]["trim_ic"],
-        numba_cache=lambda wildcards, input: Path(input.warm).parent,
+        numba_cache=numba_cache,
     script:
         "../../scripts/modisco.py"
 
@@ -88,7 +86,7 @@ rule tomtom_patterns:
     params:
         tomtom=config["tomtom"],
         ground_truth=ground_truth,
-        numba_cache=lambda wildcards, input: Path(input.warm).parent,
+        numba_cache=numba_cache,
     script:
         "../../scripts/tomtom_patterns.py"
 

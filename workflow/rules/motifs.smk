@@ -27,7 +27,7 @@ rule warm_tomtom:
         "../../envs/motifs.yaml"
     params:
         engine=lookup(dpath="tomtom/engine", within=config),
-        numba_cache=lambda wildcards, output: Path(output[0]).parent,
+        numba_cache=numba_cache,
     script:
         "../../scripts/warm_tomtom.py"
 
@@ -76,7 +76,7 @@ rule tomtom:
     params:
         tomtom=config["tomtom"],
         ground_truth=ground_truth,
-        numba_cache=lambda wildcards, input: Path(input.warm).parent,
+        numba_cache=numba_cache,
     script:
         "../../scripts/tomtom.py"
 

@@ -52,14 +52,12 @@ rule train:
     retries: 1
     conda:
         "../../envs/train.yaml"
-    threads: lambda wildcards: training_settings(wildcards.arch)["threads"]
+    threads: training_threads
     resources:
         gpu=gpu_slots,
         # from the config, doubled on each retry (e.g. after running out of memory)
-        mem_mb=lambda wildcards, attempt: training_settings(wildcards.arch)["mem_mb"]
-        * attempt,
-        runtime=lambda wildcards, attempt: training_settings(wildcards.arch)["runtime"]
-        * attempt,
+        mem_mb=training_mem_mb,
+        runtime=training_runtime,
     params:
         # Learning settings only: a change retrains just the jobs it concerns. Resources
         # (threads, mem_mb, gpu, runtime) and the gpus block change no result; the script

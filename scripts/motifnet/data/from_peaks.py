@@ -28,7 +28,7 @@ from .bins import binned_windows
 from .extract import check_bounds, chr_hint, getfasta, read_chrom_sizes
 from .gc import gc_fraction
 from .kinds import binned
-from .negatives import bedtool, flank_windows, gc_matched, shuffled
+from .negatives import GCMatching, bedtool, flank_windows, gc_matched, shuffled
 from .peaks import read_peak_files, summit_windows
 from .table import sequence_table
 
@@ -117,10 +117,9 @@ def binary_table(spec: dict, fasta: str | os.PathLike, fai: str | os.PathLike,
                    "negatives": {"kind": kind}}
     if kind == "gc_matched":
         drawn = gc_matched(
-            fasta, fai, sizes, positives, gc_fraction(positives["sequence"].tolist()), peaks,
-            blacklist, length=length, ratio=options["ratio"],
-            exclude_flank=options["exclude_flank"], max_n_fraction=options["max_n_fraction"],
-            gc_bin_width=options["gc_bin_width"], seed=options["seed"])
+            positives, gc_fraction(positives["sequence"].tolist()), fasta=fasta, fai=fai,
+            sizes=sizes, peaks=peaks, blacklist=blacklist,
+            settings=GCMatching.from_config(options, length))
         negatives = drawn.frame
         notes["negatives"].update({k: v for k, v in drawn.record.items() if k != "gc"})
     elif kind == "flank":

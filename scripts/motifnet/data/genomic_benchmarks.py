@@ -26,10 +26,10 @@ from .chromosomes import describe_renaming, resolve_names
 from .download import download, missing_files
 from .extract import extract_labelled, length_notes, read_chrom_sizes
 from .intervals import LabelledIntervals, load_intervals
+from .kinds import BENCHMARK_CLASS_COLUMN
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "https://raw.githubusercontent.com/ML-Bioinfo-CEITEC/genomic_benchmarks/main/datasets"
 OFFICIAL_SPLITS = ("train", "test")
 COLUMNS = ("id", "region", "start", "end", "strand")
 # (train, test) intervals of the published version 0, from the package's tests/test_info.py.
@@ -44,8 +44,6 @@ OFFICIAL_COUNTS = {
     "human_ocr_ensembl": (139804, 34952),
     "human_ensembl_regulatory": (231348, 57713),
 }
-# Columns of the coordinates BED written by fetch: BED6, then class and split.
-CLASS_COLUMN, SPLIT_COLUMN = 7, 8
 
 
 def read_metadata(path: str | os.PathLike, name: str, version: int) -> dict:
@@ -206,7 +204,8 @@ def coordinates_table(name: str, version: int,
 
 
 def write_bed(table: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write the coordinates as BED6 + class + split; names are ``split/class/id``."""
+    """Write the coordinates as BED6 + class + split (the layout of
+    :data:`~.kinds.BENCHMARK_CLASS_COLUMN`); names are ``split/class/id``."""
     bed = pd.DataFrame({
         "chrom": table["region"], "start": table["start"], "end": table["end"],
         "name": table["split"] + "/" + table["cls"] + "/" + table["id"], "score": 0,
@@ -261,7 +260,7 @@ def extract_benchmark(spec: dict, genome: str, class_genomes: dict[str, str],
     each class extracted from its genome (``class_genomes``, else ``genome``), the dropped
     intervals, and notes for ``encoding.json``."""
     labelled = load_intervals(spec, task)
-    classes = pd.read_csv(spec["bed"], sep="\t", header=None, usecols=[CLASS_COLUMN - 1],
+    classes = pd.read_csv(spec["bed"], sep="\t", header=None, usecols=[BENCHMARK_CLASS_COLUMN - 1],
                           dtype=str, keep_default_na=False).iloc[:, 0]
     notes = length_notes(labelled.frame, length, resize)
     return (*extract_by_genome(labelled, genome_of_rows(classes, class_genomes, genome),

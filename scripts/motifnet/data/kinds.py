@@ -11,6 +11,12 @@ from __future__ import annotations
 
 KINDS = ("synthetic", "genomic_benchmark", "sequences", "intervals", "peaks")
 
+# Layouts of the BED files the workflow writes for its own datasets (1-based columns):
+# the synthetic regions.bed is BED6 then one 0/1 column per TF; the Genomic Benchmarks
+# coordinates.bed is BED6 then class and split.
+SYNTHETIC_FIRST_LABEL_COLUMN = 7
+BENCHMARK_CLASS_COLUMN, BENCHMARK_SPLIT_COLUMN = 7, 8
+
 
 def dataset_kind(spec: dict) -> str:
     """Which of :data:`KINDS` a dataset's config entry is (the schema allows exactly one)."""
@@ -53,3 +59,15 @@ def peaks_settings(spec: dict, task: str) -> dict:
     negatives = dict(spec.get("negatives", {}))
     negatives.setdefault("kind", "none" if binned(spec, task) else "gc_matched")
     return {**spec, "negatives": negatives}
+
+
+def derived_intervals(spec: dict, bed: str) -> dict:
+    """The ``intervals`` block equivalent to a synthetic or Genomic Benchmarks dataset, whose
+    intervals are the workflow's own ``bed`` (regions.bed, coordinates.bed)."""
+    if dataset_kind(spec) == "synthetic":
+        first = SYNTHETIC_FIRST_LABEL_COLUMN
+        return {"bed": bed,
+                "label_columns": list(range(first, first + len(spec["synthetic"]["motifs"])))}
+    return {"bed": bed, "label_columns": [BENCHMARK_CLASS_COLUMN], "label_names": ["class"],
+            "split_column": BENCHMARK_SPLIT_COLUMN,
+            "positive_class": spec["genomic_benchmark"]["positive_class"]}

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,6 @@ from .genome import chromosome_codes
 
 log = logging.getLogger(__name__)
 
-KINDS = ("gc_matched", "dinucleotide_shuffle", "flank", "none")
 MAX_BIN_SHIFT = 2  # neighbouring GC bins a short bin may borrow from, either side
 _ARBORESCENCE_TRIES = 100
 
@@ -193,15 +192,35 @@ def match_gc(positive_chrom: np.ndarray, positive_gc: np.ndarray, tiles: Tiles, 
     return picked, record
 
 
-def gc_matched(fasta: str | os.PathLike, fai: str | os.PathLike, sizes: dict[str, int],
-               positives: pd.DataFrame, positive_gc: np.ndarray, peaks: pd.DataFrame,
-               blacklist: pd.DataFrame | None, *, length: int, ratio: float,
-               exclude_flank: int, max_n_fraction: float, gc_bin_width: float,
-               seed: int) -> Drawn:
+@dataclass(frozen=True)
+class GCMatching:
+    """How GC-matched negatives are drawn: windows of ``length``; the rest as the config's
+    ``peaks.negatives`` block names them."""
+
+    length: int
+    ratio: float
+    exclude_flank: int
+    max_n_fraction: float
+    gc_bin_width: float
+    seed: int
+
+    @classmethod
+    def from_config(cls, negatives: dict, length: int) -> GCMatching:
+        """The settings of a ``negatives`` block (its other keys ignored)."""
+        return cls(length=length, **{f.name: negatives[f.name] for f in fields(cls)
+                                     if f.name != "length"})
+
+
+def gc_matched(positives: pd.DataFrame, positive_gc: np.ndarray, *, fasta: str | os.PathLike,
+               fai: str | os.PathLike, sizes: dict[str, int], peaks: pd.DataFrame,
+               blacklist: pd.DataFrame | None, settings: GCMatching) -> Drawn:
     """GC-matched genomic negatives for ``positives`` (windows with ``chrom``), whose GC
-    contents are ``positive_gc``; ``peaks`` (every TF's peak intervals) and the positive
-    windows, widened by ``exclude_flank``, and the blacklist are never drawn from."""
-    rng = np.random.default_rng(seed)
+    contents are ``positive_gc``, from the genome ``fasta`` (index ``fai``, chromosome
+    ``sizes``); ``peaks`` (every TF's peak intervals) and the positive windows, widened by
+    ``exclude_flank``, and the ``blacklist`` are never drawn from."""
+    length, ratio, exclude_flank = settings.length, settings.ratio, settings.exclude_flank
+    max_n_fraction = settings.max_n_fraction
+    rng = np.random.default_rng(settings.seed)
     excluded = pd.concat([peaks[["chrom", "start", "end"]], positives[["chrom", "start", "end"]]])
     excluded = excluded[excluded["chrom"].isin(sizes)]
     allowed = allowed_regions(fai, excluded, exclude_flank, blacklist)
@@ -218,7 +237,7 @@ def gc_matched(fasta: str | os.PathLike, fai: str | os.PathLike, sizes: dict[str
             "negatives: {kind: dinucleotide_shuffle}")
     tiles = genome_tiles(fasta, fai, sizes, allowed, length, max_n_fraction, rng)
     picked, record = match_gc(positives["chrom"].to_numpy(object), positive_gc, tiles, ratio,
-                              gc_bin_width, rng)
+                              settings.gc_bin_width, rng)
     if record["drawn"] < record["asked"]:
         raise InputError(
             f"the genome gives {record['drawn']} of the {record['asked']} GC-matched negatives "

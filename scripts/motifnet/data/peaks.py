@@ -26,7 +26,6 @@ from .bed import interval_fields
 log = logging.getLogger(__name__)
 
 NARROWPEAK_COLUMNS = 10
-FORMATS = ("auto", "narrowPeak", "bed")
 COLUMNS = ["tf", "chrom", "start", "end", "strand", "summit", "source", "signal"]
 SIGNAL_COLUMN = 7
 

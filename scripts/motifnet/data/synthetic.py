@@ -177,6 +177,7 @@ def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.nd
         for k in range(background):
             _write_record(out, f"chrB{k + 1}", BASES[rng.integers(0, 4, size=size)].tobytes())
     names = [m.name for m in pool]
+    # BED6, then one 0/1 column per TF (motifnet.data.kinds.SYNTHETIC_FIRST_LABEL_COLUMN)
     with atomic_write(regions) as out:
         out.write("#chrom\tstart\tend\tname\tscore\tstrand\t" + "\t".join(names) + "\n")
         for region, (chrom, start) in enumerate(coords):

@@ -14,8 +14,8 @@ max-pooling; the zoo's own layers get theirs here (:func:`deeplift_rules`): the 
 is a max-pool, the exponential activation takes the rescale rule of any elementwise function,
 and attention pooling takes tangermeme's integrated-gradients rule for custom layers.
 Recurrent layers have none, so such models fall back to ISM
-(:meth:`~motifnet.models.base.MotifModel.deeplift_problem`), which the workflow says when it
-reads the config and the output records. A strand-averaged model runs its two strands as one
+(:mod:`.methods`), which the workflow says when it reads the config and the output
+records. A strand-averaged model runs its two strands as one
 batch, which would pair DeepLIFT's inputs with the wrong references; it is attributed as the
 same average of two separate passes (:class:`TwoPassStrandAverage`).
 
@@ -43,10 +43,10 @@ from ..models.strand import ReverseComplementAverage, revcomp
 from ..train.checkpoint import load_model
 from ..train.devices import job_device
 from .attribution_maps import ClassAttributions, class_path, write_summary
+from .methods import choose_method
 
 log = logging.getLogger(__name__)
 
-METHODS = ("deep_lift_shap", "ism", "saliency")
 # a regression target's sequences to attribute: observed value above this quantile
 TOP_QUANTILE = 0.75
 # Gauss-Legendre nodes of the integrated-gradients rule for attention pooling
@@ -71,17 +71,6 @@ def deeplift_rules() -> dict:
 
     return {GlobalMaxPool1d: _maxpool, Exp: _nonlinear,
             ConvAttentionPool: integrated_gradients_op(ATTENTION_NODES, name="attention_pool")}
-
-
-def resolve_method(model: nn.Module, requested: str) -> tuple[str, str]:
-    """The method used for ``model`` and, after a fallback to ISM, why (else "")."""
-    if requested not in METHODS:
-        raise InputError(f"unknown attribution method '{requested}'; valid: {list(METHODS)}",
-                         key="attribution.method")
-    problem = model.deeplift_problem() if requested == "deep_lift_shap" else None
-    if problem is None:
-        return requested, ""
-    return "ism", f"DeepLIFT/SHAP cannot attribute model '{model.name}': {problem}; ISM instead"
 
 
 def chosen_classes(classes: list[str], wanted: list[str]) -> list[int]:
@@ -227,7 +216,7 @@ def attribute_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
     device (a GPU slot when the job holds one)."""
     torch.set_num_threads(threads)
     model, meta = load_model(model_path)
-    method, fallback = resolve_method(model, settings["method"])
+    method, fallback = choose_method(settings["method"], model.name, model.deeplift_problem())
     if fallback:
         log.warning("%s", fallback)
     classes = list(meta["classes"])

@@ -8,6 +8,7 @@ trimmed query; whole where they have none)."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -113,28 +114,47 @@ def attribution_figure(maps: ClassAttributions, instances: pd.DataFrame | None, 
     save_and_close(fig, path)
 
 
-def draw_pattern_logos(modisco_dir: str | os.PathLike, patterns_path: str | os.PathLike,
-                       names_path: str | os.PathLike, attributions: str | os.PathLike,
-                       motif_db: str | os.PathLike, truth_files: tuple[str, str] | None,
-                       overview_path: str | os.PathLike, patterns_dir: str | os.PathLike,
-                       maps_dir: str | os.PathLike, top: int = 16, examples: int = 3) -> None:
-    """Every figure of the module docstring: ``overview_path``, ``patterns_dir/<pattern>.png``
-    and ``maps_dir/<class>.png``."""
-    table = read_pattern_table(patterns_path).set_index("pattern")
-    names = pd.read_csv(names_path, sep="\t", dtype={"pattern": str}).set_index("pattern")
-    patterns = [p for name in read_summary(attributions)["classes"]
-                if modisco_path(modisco_dir, name).exists()
-                for p in read_modisco(modisco_path(modisco_dir, name), name)]
-    overview(patterns, names, table, overview_path, top)
-    database = {m.id: m for m in read_meme(motif_db)}
-    Path(patterns_dir).mkdir(parents=True, exist_ok=True)
+@dataclass
+class PatternLogoFiles:
+    """What the pattern figures are drawn from: ``modisco/``, ``patterns.tsv``,
+    ``pattern_names.tsv``, ``attributions/``, the motif database, and on synthetic data the
+    generator's ``regions.bed`` and ``motifs.bed`` (``truth``, else empty)."""
+
+    modisco: str
+    patterns: str
+    names: str
+    attributions: str
+    motif_db: str
+    truth: tuple[str, ...] = ()
+
+
+@dataclass
+class PatternLogoOutputs:
+    """The figures: the ``overview`` PNG, ``patterns/<pattern>.png`` and ``maps/<class>.png``."""
+
+    overview: str
+    patterns: str
+    maps: str
+
+
+def draw_pattern_logos(files: PatternLogoFiles, outputs: PatternLogoOutputs, top: int = 16,
+                       examples: int = 3) -> None:
+    """Every figure of the module docstring."""
+    table = read_pattern_table(files.patterns).set_index("pattern")
+    names = pd.read_csv(files.names, sep="\t", dtype={"pattern": str}).set_index("pattern")
+    patterns = [p for name in read_summary(files.attributions)["classes"]
+                if modisco_path(files.modisco, name).exists()
+                for p in read_modisco(modisco_path(files.modisco, name), name)]
+    overview(patterns, names, table, outputs.overview, top)
+    database = {m.id: m for m in read_meme(files.motif_db)}
+    Path(outputs.patterns).mkdir(parents=True, exist_ok=True)
     for p in patterns:
         row = names.loc[p.id]
         target = database[row["target_id"]] if row["named"] else None
         columns = shown_columns(p, *table.loc[p.id, ["query_start", "query_end"]])
-        pattern_figure(p, row, target, columns, Path(patterns_dir) / f"{p.id}.png")
-    instances = read_instances(*truth_files) if truth_files else None
-    Path(maps_dir).mkdir(parents=True, exist_ok=True)
-    for maps in load_classes(attributions):
+        pattern_figure(p, row, target, columns, Path(outputs.patterns) / f"{p.id}.png")
+    instances = read_instances(*files.truth) if files.truth else None
+    Path(outputs.maps).mkdir(parents=True, exist_ok=True)
+    for maps in load_classes(files.attributions):
         attribution_figure(maps, instances, examples,
-                           Path(maps_dir) / f"{file_stem(maps.class_name)}.png")
+                           Path(outputs.maps) / f"{file_stem(maps.class_name)}.png")

@@ -1,7 +1,6 @@
-"""The naming job of TF-MoDISco patterns: TomTom against the motif database and the same
-calibrated named call as filters (:mod:`.scoring`: E-value, empirical FDR against
-column-shuffled copies of the patterns, information), scored like filters and, on synthetic
-data, against the embedded motifs (:mod:`.seqlets`).
+"""The naming job of TF-MoDISco patterns: named as filters are (:mod:`motifnet.motifs.naming`:
+TomTom against the motif database, the calibrated named call, the scores) and, on synthetic
+data, scored against the embedded motifs (:mod:`.seqlets`).
 
 Outputs: ``pattern_tomtom.tsv`` (the TomTom table), ``pattern_names.tsv`` (one row per
 pattern: its class and sign beside the named call's columns) and ``patterns.json`` (the
@@ -13,20 +12,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
-from ..io import write_json, write_tsv
+from ..io import write_json
 from ..motifs.meme import read_meme
-from ..motifs.scoring import (
-    CALL_SETTINGS,
-    NAME_COLUMNS,
-    call_names,
-    compare_with_null,
-    informative_queries,
-    score_filters,
-)
-from ..motifs.tomtom import write_matches
+from ..motifs.naming import NamingOutputs, name_queries, write_names
+from ..motifs.scoring import NAME_COLUMNS
 from .attribution_maps import load_classes, read_summary
 from .ground_truth import read_instances
 from .patterns import read_pattern_table, read_seqlets
@@ -34,7 +27,21 @@ from .seqlets import attribution_scores, seqlet_scores
 
 log = logging.getLogger(__name__)
 
-PATTERN_NAME_COLUMNS = ["pattern", "class", "sign", *NAME_COLUMNS[1:]]
+PATTERN_NAME_COLUMNS = ["pattern", "class", "sign", *NAME_COLUMNS]
+GROUP = "patterns"
+
+
+@dataclass
+class PatternFiles:
+    """A model's patterns to name: ``patterns.meme`` (queries), ``patterns.tsv``,
+    ``seqlets.tsv``, the ``attributions/`` folder, and on synthetic data the generator's
+    ``regions.bed`` and ``motifs.bed`` (``truth``, else empty)."""
+
+    queries: str
+    patterns: str
+    seqlets: str
+    attributions: str
+    truth: tuple[str, ...] = ()
 
 
 def own_class_recovery(names: pd.DataFrame, patterns: pd.DataFrame) -> list[str]:
@@ -45,51 +52,39 @@ def own_class_recovery(names: pd.DataFrame, patterns: pd.DataFrame) -> list[str]
                    if classes[pattern] == tf})
 
 
-def name_patterns(queries_path: str | os.PathLike, patterns_path: str | os.PathLike,
-                  seqlets_path: str | os.PathLike, attributions: str | os.PathLike,
-                  motif_db: str | os.PathLike, settings: dict,
-                  ground_truth: Mapping[str, str] | None,
-                  truth_files: tuple[str, str] | None, matches_path: str | os.PathLike,
-                  names_path: str | os.PathLike, scores_path: str | os.PathLike,
+def name_patterns(files: PatternFiles, motif_db: str | os.PathLike, settings: dict,
+                  ground_truth: Mapping[str, str] | None, outputs: NamingOutputs,
                   threads: int | None = None) -> dict:
-    """Name a model's patterns (``patterns.meme``, ``patterns.tsv``) with the config's
-    ``tomtom`` ``settings``, score them, and with ``truth_files`` (the synthetic generator's
-    ``regions.bed`` and ``motifs.bed``) score seqlets and attributions against the embedded
-    motifs; writes the three outputs of the module docstring and returns the scores."""
-    table = read_pattern_table(patterns_path)
+    """Name a model's patterns with the config's ``tomtom`` ``settings``, score them, and with
+    ground-truth files score seqlets and attributions against the embedded motifs; writes the
+    three outputs of the module docstring and returns the scores."""
+    table = read_pattern_table(files.patterns)
     has_queries = table["query_start"].notna().any()
-    queries, uniform = informative_queries(read_meme(queries_path) if has_queries else [])
-    matches, null_matches, engine = compare_with_null(queries, motif_db, settings, threads)
-    write_matches(matches_path, matches)
-    call = {key: settings[key] for key in CALL_SETTINGS}
-    names, null = call_names(matches, null_matches, queries, table["pattern"].tolist(),
-                             settings["null_shuffles"], ground_truth=ground_truth, **call)
-    names = names.rename(columns={"filter": "pattern"})
+    naming = name_queries(read_meme(files.queries) if has_queries else [],
+                          {GROUP: table["pattern"].tolist()}, motif_db, settings, ground_truth,
+                          outputs.matches, id_column="pattern", unit="patterns", threads=threads)
+    names = naming.names.drop(columns="group")
     names.insert(1, "class", table["class"].to_numpy())
     names.insert(2, "sign", table["sign"].to_numpy())
-    write_tsv(names_path, names[PATTERN_NAME_COLUMNS], float_format="%.6g")
-    made = read_summary(attributions)
+    write_names(outputs.names, names[PATTERN_NAME_COLUMNS])
+    made = read_summary(files.attributions)
     scores = {"method": made["method"], "requested": made["requested"],
               "fallback": made["fallback"], "n_sequences": made["n_sequences"],
               "classes": made["classes"], "skipped_classes": made["skipped"],
-              "engine": engine, "not_compared": uniform,
+              "engine": naming.engine, "not_compared": naming.not_compared,
               "patterns_per_class": table["class"].value_counts().to_dict(),
-              **score_filters(names.rename(columns={"pattern": "filter"}), matches, null, call,
-                              ground_truth=ground_truth, unit="patterns")}
+              **naming.scores[GROUP]}
     if ground_truth:
         scores["ground_truth"]["recovered_by_own_class"] = own_class_recovery(names, table)
-    if truth_files:
-        instances = read_instances(*truth_files)
-        classes = load_classes(attributions)
+    if files.truth:
+        instances = read_instances(*files.truth)
+        classes = load_classes(files.attributions)
         attributed = {maps.class_name: maps.ids for maps in classes}
         length = classes[0].x.shape[-1] if classes else 0
-        scores["seqlets"] = seqlet_scores(read_seqlets(seqlets_path), instances, attributed,
+        scores["seqlets"] = seqlet_scores(read_seqlets(files.seqlets), instances, attributed,
                                           length)
         scores["attribution"] = attribution_scores(classes, instances)
     if table.empty:
         log.info("TF-MoDISco found no patterns: nothing to name")
-    log.info("%d of %d patterns named (%d with E < %g); shuffled null: %.3f named; engine %s",
-             scores["n_matched"], len(table), scores["n_significant"],
-             settings["evalue_threshold"], null["fraction_named"], engine)
-    write_json(scores_path, scores)
+    write_json(outputs.scores, scores)
     return scores

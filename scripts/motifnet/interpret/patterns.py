@@ -192,24 +192,33 @@ def modisco_path(folder: str | os.PathLike, class_name: str) -> Path:
     return Path(folder) / f"{file_stem(class_name)}.h5"
 
 
+@dataclass
+class PatternOutputs:
+    """The files of TF-MoDISco on one model: ``modisco/`` (one HDF5 per class),
+    ``patterns.tsv``, ``seqlets.tsv`` and ``patterns.meme`` (the TomTom queries)."""
+
+    modisco: str
+    patterns: str
+    seqlets: str
+    meme: str
+
+
 def find_model_patterns(attributions: str | os.PathLike, settings: dict, trim_ic: float,
-                        modisco_dir: str | os.PathLike, patterns_path: str | os.PathLike,
-                        seqlets_path: str | os.PathLike,
-                        meme_path: str | os.PathLike) -> pd.DataFrame:
-    """TF-MoDISco on every class attributed in ``attributions``; writes the files of the
-    module docstring and returns ``patterns.tsv``. A class without patterns adds no row (and
+                        outputs: PatternOutputs) -> pd.DataFrame:
+    """TF-MoDISco on every class attributed in ``attributions``; writes ``outputs`` and
+    returns ``patterns.tsv``. A class without patterns adds no row (and
     is logged); no patterns at all give empty, valid files.
 
     TF-MoDISco runs on numba's threads (``NUMBA_NUM_THREADS``; the rule sets it to its
     threads). Calling ``numba.set_num_threads`` instead would start numba's threading layer
     before modisco-lite forks the children that compile its kernels into the cache, which it
     then does not do: every job would compile them again (~12 s)."""
-    Path(modisco_dir).mkdir(parents=True, exist_ok=True)
+    Path(outputs.modisco).mkdir(parents=True, exist_ok=True)
     patterns, seqlets = [], []
     for maps in load_classes(attributions):
         start = time.perf_counter()
         groups = tfmodisco(maps, settings)
-        path = modisco_path(modisco_dir, maps.class_name)
+        path = modisco_path(outputs.modisco, maps.class_name)
         save_modisco(path, groups, maps.x.shape[-1])
         found = read_modisco(path, maps.class_name)
         patterns += found
@@ -221,8 +230,8 @@ def find_model_patterns(attributions: str | os.PathLike, settings: dict, trim_ic
     if not patterns:
         log.info("TF-MoDISco found no patterns in any class")
     table = pattern_rows(patterns, trim_ic)
-    write_tsv(patterns_path, table, float_format="%.6g")
-    write_tsv(seqlets_path, pd.concat(seqlets) if seqlets
+    write_tsv(outputs.patterns, table, float_format="%.6g")
+    write_tsv(outputs.seqlets, pd.concat(seqlets) if seqlets
               else pd.DataFrame(columns=SEQLET_COLUMNS))
-    write_meme(meme_path, query_motifs(patterns, trim_ic))
+    write_meme(outputs.meme, query_motifs(patterns, trim_ic))
     return table

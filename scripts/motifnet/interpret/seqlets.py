@@ -58,10 +58,11 @@ def seqlet_scores(seqlets: pd.DataFrame, instances: pd.DataFrame,
             "instances": int(total)}
 
 
-def auroc(labels: np.ndarray, scores: np.ndarray) -> float:
+def rank_auroc(labels: np.ndarray, scores: np.ndarray) -> float:
     """Area under the ROC curve (ties count one half): scikit-learn's ``roc_auc_score`` as
     the Mann-Whitney U statistic, without its per-call input validation, which costs a
-    millisecond per sequence here."""
+    millisecond per sequence here. Both labels must be present (the caller checks; unlike
+    :func:`motifnet.train.metrics.auroc`, which returns NaN)."""
     positives = int(labels.sum())
     negatives = len(labels) - positives
     ranks = rankdata(scores)
@@ -69,7 +70,7 @@ def auroc(labels: np.ndarray, scores: np.ndarray) -> float:
                  / (positives * negatives))
 
 
-def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
+def rank_average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
     """Average precision as scikit-learn's ``average_precision_score`` defines it: precision
     at each distinct score, weighted by the recall it adds."""
     order = np.argsort(-scores, kind="stable")
@@ -94,8 +95,8 @@ def separation(maps: ClassAttributions, instances: pd.DataFrame) -> tuple[list, 
         labels = positive[keep]
         if labels.all() or not labels.any():
             continue
-        aurocs.append(auroc(labels, score[keep]))
-        auprcs.append(average_precision(labels, score[keep]))
+        aurocs.append(rank_auroc(labels, score[keep]))
+        auprcs.append(rank_average_precision(labels, score[keep]))
     return aurocs, auprcs
 
 

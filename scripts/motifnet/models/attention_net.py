@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .base import MotifModel, activation, dropout, pool_problem, same_offset, size
+from .base import MotifModel
+from .catalog import AttentionNetSpec, PromoterNetSpec
 from .layers import ConvAttentionPool, ConvUnit, ResidualBlock, SamePool1d, dense_stack
 
 
@@ -31,9 +32,6 @@ class _StemModel(MotifModel):
             ConvUnit(4 if i == 0 else filters, filters, kernel, act=first if i == 0 else "elu")
             for i in range(n_convs)
         )
-        for i in range(1, n_convs + 1):
-            self.windows[f"conv{i}"] = (i * (kernel - 1) + 1, i * same_offset(kernel))
-
     def _activations(self, x: Tensor, layer: str) -> Tensor:
         for conv in self.stem[: int(layer.removeprefix("conv"))]:
             x = conv(x)
@@ -49,17 +47,7 @@ class AttentionNet(_StemModel):
     """Table 3: 2 x conv3(64) BN ELU; 5 residual blocks; conv attention;
     3 x FC 256 ELU dropout 0.2."""
 
-    name = "attention_net"
-    params = {
-        "filters": size(64),
-        "kernel": size(3),
-        "activation": activation("elu"),
-        "stem_convs": size(2),
-        "residual_blocks": size(5, low=0),
-        "fc_units": size(256),
-        "fc_layers": size(3, low=0),
-        "dropout": dropout(0.2),
-    }
+    spec = AttentionNetSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
@@ -84,19 +72,7 @@ class PromoterNet(_StemModel):
     """Table 4: 4 x conv5(8) BN ELU; max-pool 4; 3 residual blocks; LSTM 16; conv attention;
     3 x FC 256 ELU dropout 0.3."""
 
-    name = "promoter_net"
-    params = {
-        "filters": size(8),
-        "kernel": size(5),
-        "activation": activation("elu"),
-        "stem_convs": size(4),
-        "pool": size(4),
-        "residual_blocks": size(3, low=0),
-        "lstm_units": size(16),
-        "fc_units": size(256),
-        "fc_layers": size(3, low=0),
-        "dropout": dropout(0.3),
-    }
+    spec = PromoterNetSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
@@ -112,10 +88,6 @@ class PromoterNet(_StemModel):
         self.lstm = nn.LSTM(hp["filters"], hp["lstm_units"], batch_first=True)
         self.attention = ConvAttentionPool(hp["lstm_units"], hp["filters"], hp["kernel"])
         self.head_and_output(hp["lstm_units"], n_outputs)
-
-    @classmethod
-    def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after the stem", length, hparams["pool"])
 
     def forward(self, x: Tensor) -> Tensor:
         for conv in self.stem:

@@ -11,22 +11,14 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from .base import MotifModel, dropout, size
+from .base import MotifModel
+from .catalog import BiGRUAttentionSpec
 
 
 class BiGRUAttention(MotifModel):
     """Bidirectional GRU with additive attention; no convolution, so no interpretable layer."""
 
-    name = "bigru_attention"
-    params = {
-        "embed_dim": size(256),
-        "hidden": size(256),
-        "gru_layers": size(1),
-        "attention_dim": size(512),
-        "fc1_units": size(256),
-        "fc2_units": size(128),
-        "dropout": dropout(0.3),
-    }
+    spec = BiGRUAttentionSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)

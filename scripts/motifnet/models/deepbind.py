@@ -10,22 +10,15 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from .base import MotifModel, Param, activation, dropout, same_offset, size
+from .base import MotifModel
+from .catalog import DeepBindSpec
 from .layers import Exp, GlobalMaxPool1d, SameConv1d
 
 
 class DeepBind(MotifModel):
     """Single conv layer of motif detectors with global pooling and a small dense head."""
 
-    name = "deepbind"
-    params = {
-        "filters": size(16),
-        "kernel": size(24),
-        "activation": activation(),
-        "pooling": Param(str, "maxavg", choices=("max", "maxavg")),
-        "dense_units": size(32),
-        "dropout": dropout(0.5),
-    }
+    spec = DeepBindSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
@@ -44,7 +37,6 @@ class DeepBind(MotifModel):
             nn.Dropout(hp["dropout"]),
             nn.Linear(hp["dense_units"], n_outputs),
         )
-        self.windows["conv1"] = (hp["kernel"], same_offset(hp["kernel"]))
 
     def forward(self, x: Tensor) -> Tensor:
         h = self.conv1(x)

@@ -17,21 +17,9 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 from ..errors import InputError
-from .base import MotifModel, activation, dropout, size
+from .base import MotifModel
+from .catalog import GB_UNITS, GBBasicSpec, GBFinalSpec, gb_unit_lengths
 from .layers import ConvUnit
-
-N_UNITS = 3
-
-
-def _unit_lengths(length: int, kernel: int, pool: int) -> list[int]:
-    """Positions after each conv and after each pool, in order (conv1, pool1, conv2, ...)."""
-    out = []
-    for _ in range(N_UNITS):
-        length = length - kernel + 1
-        out.append(length)
-        length = length // pool if length >= pool else 0
-        out.append(length)
-    return out
 
 
 class _GBCNN(MotifModel):
@@ -44,21 +32,9 @@ class _GBCNN(MotifModel):
         self.convs = nn.ModuleList(
             ConvUnit(widths[i], widths[i + 1], hp["kernel"],
                      hp["activation"] if i == 0 else "relu", padding="valid")
-            for i in range(N_UNITS)
+            for i in range(GB_UNITS)
         )
         self.pool = nn.MaxPool1d(hp["pool"])
-        self.windows["conv1"] = (hp["kernel"], 0)
-
-    @classmethod
-    def length_problem(cls, hparams: dict, length: int) -> str | None:
-        lengths = _unit_lengths(length, hparams["kernel"], hparams["pool"])
-        for unit in range(N_UNITS):
-            if lengths[2 * unit] < hparams["pool"]:
-                return (
-                    f"conv{unit + 1} (k{hparams['kernel']}, no padding) leaves "
-                    f"{max(lengths[2 * unit], 0)} position(s) for a max-pool of {hparams['pool']}"
-                )
-        return None
 
     def trunk(self, x: Tensor) -> Tensor:
         for conv in self.convs:
@@ -72,16 +48,7 @@ class _GBCNN(MotifModel):
 class GBBasic(_GBCNN):
     """Genomic Benchmarks Keras baseline: three conv units, dropout, global average pooling."""
 
-    name = "gb_basic"
-    params = {
-        "filters1": size(32),
-        "filters2": size(16),
-        "filters3": size(4),
-        "kernel": size(8),
-        "activation": activation(),
-        "pool": size(2),
-        "dropout": dropout(0.3),
-    }
+    spec = GBBasicSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
@@ -95,21 +62,12 @@ class GBBasic(_GBCNN):
 class GBFinal(_GBCNN):
     """Genomic Benchmarks PyTorch baseline: three conv units, flatten, dense 512."""
 
-    name = "gb_final"
-    params = {
-        "filters1": size(16),
-        "filters2": size(8),
-        "filters3": size(4),
-        "kernel": size(8),
-        "activation": activation(),
-        "pool": size(2),
-        "dense_units": size(512),
-    }
+    spec = GBFinalSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
         hp = self.hparams
-        flat = hp["filters3"] * _unit_lengths(length, hp["kernel"], hp["pool"])[-1]
+        flat = hp["filters3"] * gb_unit_lengths(length, hp["kernel"], hp["pool"])[-1]
         self.head = nn.Sequential(
             nn.Flatten(),
             nn.Linear(flat, hp["dense_units"]),

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .base import pooled_length, same_offset
+from .spec import pooled_length, same_offset
 
 
 class Exp(nn.Module):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .base import MotifModel, activation, dropout, pool_problem, same_offset, size
+from .base import MotifModel
+from .catalog import PromoterCNNSpec
 from .layers import ConvUnit, GlobalMaxPool1d, SamePool1d
 
 
@@ -15,17 +16,7 @@ class PromoterCNN(MotifModel):
     output the model has 108,865 parameters.
     """
 
-    name = "promoter_cnn"
-    params = {
-        "filters1": size(128),
-        "kernel1": size(19),
-        "activation": activation(),
-        "pool1": size(4),
-        "filters2": size(64),
-        "kernel2": size(11),
-        "dense_units": size(128),
-        "dropout": dropout(0.3),
-    }
+    spec = PromoterCNNSpec
 
     def __init__(self, n_outputs: int, length: int, hparams: dict) -> None:
         super().__init__(n_outputs, length, hparams)
@@ -41,15 +32,6 @@ class PromoterCNN(MotifModel):
             nn.Dropout(hp["dropout"]),
             nn.Linear(hp["dense_units"], n_outputs),
         )
-        self.windows["conv1"] = (hp["kernel1"], same_offset(hp["kernel1"]))
-        if hp["pool1"] == 1:
-            width = hp["kernel1"] + hp["kernel2"] - 1
-            self.windows["conv2"] = (width, same_offset(hp["kernel1"]) + same_offset(hp["kernel2"]))
-
-    @classmethod
-    def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after conv1", length, hparams["pool1"])
-
     def forward(self, x: Tensor) -> Tensor:
         h = self.conv2(self.pool1(self.conv1(x)))
         return self.head(self.global_pool(h).flatten(1))

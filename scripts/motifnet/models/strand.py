@@ -21,9 +21,8 @@ class ReverseComplementAverage(MotifModel):
     """
 
     def __init__(self, inner: MotifModel) -> None:
+        self.spec = inner.spec
         super().__init__(inner.n_outputs, inner.length, inner.hparams)
-        self.name = inner.name
-        self.params = inner.params
         self.inner = inner
 
     def forward(self, x: Tensor) -> Tensor:

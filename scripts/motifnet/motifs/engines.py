@@ -10,12 +10,17 @@ DISTANCES = ("pearson", "ed")
 ENGINE_DISTANCES = {"meme": DISTANCES, "builtin": DISTANCES, "memelite": ("ed",)}
 
 
-def check_distance(engine: str, dist: str) -> None:
-    """An InputError unless ``engine`` (``auto``: meme or builtin) computes distance ``dist``."""
+def check_engine(engine: str) -> None:
+    """An InputError unless ``engine`` is one of :data:`ENGINES`."""
     if engine not in ENGINES:
         raise InputError(
             f"unknown TomTom engine '{engine}'; valid: {list(ENGINES)}", key="tomtom.engine"
         )
+
+
+def check_distance(engine: str, dist: str) -> None:
+    """An InputError unless ``engine`` (``auto``: meme or builtin) computes distance ``dist``."""
+    check_engine(engine)
     if dist not in DISTANCES:
         raise InputError(
             f"unknown TomTom distance '{dist}'; valid: {list(DISTANCES)}", key="tomtom.dist"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -130,17 +131,25 @@ def _top_n(score: np.ndarray, top_n: int) -> np.ndarray:
     return keep & np.isfinite(score)
 
 
+@dataclass
+class FilterOutputs:
+    """The files of PFM extraction: ``pfms/`` (one ``<layer>.npz`` each), ``filters.tsv`` and
+    ``filters.meme`` (the TomTom queries)."""
+
+    pfms: str
+    table: str
+    meme: str
+
+
 def extract_filter_motifs(model_path: str | os.PathLike, sequences: str | os.PathLike,
-                          layers: list[str], settings: dict, pfm_dir: str | os.PathLike,
-                          table_path: str | os.PathLike, meme_path: str | os.PathLike,
+                          layers: list[str], settings: dict, outputs: FilterOutputs,
                           threads: int = 1) -> None:
     """PFMs of a trained model's filters in ``layers`` from a split's sequences (the config's
-    ``motifs`` ``settings``): one ``<layer>.npz`` per layer in ``pfm_dir``, ``filters.tsv``
-    and the TomTom queries as MEME.
+    ``motifs`` ``settings``), written to ``outputs``.
 
-    The config check keeps layers a model lacks out of ``layers``; where it could not build the
-    model (no torch beside Snakemake) such layers are skipped here, with a warning, and a model
-    without any (no convolution at its input, e.g. a GRU) gets empty outputs.
+    The config check keeps layers a model lacks out of ``layers``; for a checkpoint the config
+    did not declare, such layers are skipped here, with a warning, and a model without any (no
+    convolution at its input, e.g. a GRU) gets empty outputs.
     """
     torch.set_num_threads(threads)
     model, meta = load_model(model_path)
@@ -152,18 +161,19 @@ def extract_filter_motifs(model_path: str | os.PathLike, sequences: str | os.Pat
         layers = [layer for layer in layers if layer in available]
     x = load_split(sequences).x[: settings["max_sequences"]].astype("float32", copy=False)
     tables, queries = [], []
-    Path(pfm_dir).mkdir(parents=True, exist_ok=True)
+    Path(outputs.pfms).mkdir(parents=True, exist_ok=True)
     for layer in layers:
         pfms = extract_pfms(model, x, layer, mode=settings["mode"],
                             threshold=settings["threshold"], top_n=settings["top_n"],
                             unknown=meta["encoding"].get("unknown", "zero"))
-        pfms.save(Path(pfm_dir) / f"{layer}.npz")
+        pfms.save(Path(outputs.pfms) / f"{layer}.npz")
         table = pfms.table(min_sites=1, trim_ic=settings["trim_ic"])
         tables.append(table.assign(layer=layer)[TABLE_COLUMNS])
         queries += pfms.motifs(min_sites=1, trim_ic=settings["trim_ic"])
         log.info("%s: %d filters, %d never fire, %d sequences", layer, len(table),
                  table["flag"].eq("never_fires").sum(), len(x))
-    write_tsv(table_path, pd.concat(tables) if tables else pd.DataFrame(columns=TABLE_COLUMNS))
-    write_meme(meme_path, queries)
+    write_tsv(outputs.table,
+              pd.concat(tables) if tables else pd.DataFrame(columns=TABLE_COLUMNS))
+    write_meme(outputs.meme, queries)
 
 

@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from ..io import save_figure
 from .meme import information_content, read_meme
 from .pfm import FilterPFMs, read_filter_table
-from .scoring import read_names
+from .naming import read_names
 
 
 def ic_logo_frame(pfm: np.ndarray, first: int = 0) -> pd.DataFrame:

@@ -1,47 +1,39 @@
-"""What a model learned: a calibrated "named" call per filter, and Koo & Eddy's Table 1 scores.
+"""The statistics of naming: a calibrated *named* call per query (a filter, a pattern), and
+Koo & Eddy's Table 1 scores of a group of queries.
 
-A filter is *named* after its best TomTom match only when three things hold:
+A query is *significant* when its best TomTom match has E < ``evalue_threshold`` (Koo & Eddy's
+0.1), and *named* after that match only when three things hold:
 
-- the match is significant: E < ``evalue_threshold`` (Koo & Eddy's 0.1);
-- it beats the shuffled null: the empirical false-discovery rate at the filter's best p-value,
-  estimated from column-shuffled copies of the same filters (:func:`shuffled_controls`, several
-  per filter) as (null copies at least as good / shuffles) / (real filters at least as good),
+- the match is significant;
+- it beats the shuffled null: the empirical false-discovery rate at the query's best p-value,
+  estimated from column-shuffled copies of the same queries (:func:`shuffled_controls`, several
+  per query) as (null copies at least as good / shuffles) / (real queries at least as good),
   is at most ``fdr``;
 - the query carries information: the trimmed PFM has at least ``min_ic`` bits in all.
 
-The null's own match fraction (shuffled copies with E < the threshold) is reported beside the
-real one. With ground truth (TF name -> JASPAR base id, as for the synthetic data) a named
-filter matches the ground truth when its best match is a ground-truth motif: same base id
-(matrix id without version) or, failing that, the same TF name (case-insensitive).
+The null's own named and significant fractions are reported beside the real ones. With ground
+truth (TF name -> JASPAR base id, as for the synthetic data) a named query matches the ground
+truth when its best match is a ground-truth motif: same base id (matrix id without version)
+or, failing that, the same TF name (case-insensitive). :mod:`.naming` runs TomTom and calls.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..io import write_json, write_tsv
-from .meme import Motif, information_content, read_meme
-from .pfm import read_filter_table
-from .tomtom import run_tomtom, write_matches
+from .meme import Motif, information_content
 
-log = logging.getLogger(__name__)
-
-# Near misses are kept in tomtom.tsv up to this E-value; the named call decides names.
-REPORTED_EVALUE = 10.0
 CALL_SETTINGS = ("evalue_threshold", "fdr", "min_ic")
 
 SHUFFLE_SEPARATOR = "~shuffle"
 UNINFORMATIVE_BITS = 1e-6  # a query whose columns are all uniform says nothing
+# The call's columns of a names table, after the query id.
 NAME_COLUMNS = [
-    "filter", "target_id", "target_name", "p_value", "e_value", "q_value", "orientation",
-    "offset", "ic_bits", "empirical_fdr", "significant", "named", "ground_truth",
+    "target_id", "target_name", "p_value", "e_value", "q_value", "orientation", "offset",
+    "ic_bits", "empirical_fdr", "significant", "named", "ground_truth",
 ]
 
 
@@ -115,21 +107,23 @@ def call_names(
     matches: pd.DataFrame,
     null_matches: pd.DataFrame,
     queries: Sequence[Motif],
-    filter_ids: Sequence[str],
+    ids: Sequence[str],
     n_shuffles: int,
     evalue_threshold: float = 0.1,
     fdr: float = 0.05,
     min_ic: float = 0.0,
     ground_truth: Mapping[str, str] | None = None,
+    id_column: str = "filter",
 ) -> tuple[pd.DataFrame, dict]:
-    """The named call for every filter of ``filter_ids`` (also those that were no query), and
-    the shuffled null's figures: {n_shuffles, fraction_matched, fraction_named}.
+    """The named call for every query id of ``ids`` (also those that were no query): a table
+    of ``id_column`` and :data:`NAME_COLUMNS`, and the shuffled null's figures:
+    {n_shuffles, fraction_significant, fraction_named}.
 
     ``null_matches`` is the TomTom table of ``shuffled_controls(queries, n_shuffles)``.
     """
     information = {m.id: total_information(m) for m in queries}
-    real = best_hits(matches, filter_ids)
-    real["ic_bits"] = [information.get(f, 0.0) for f in filter_ids]
+    real = best_hits(matches, ids)
+    real["ic_bits"] = [information.get(i, 0.0) for i in ids]
     real["significant"] = real["e_value"].lt(evalue_threshold).to_numpy()
     null_ids = [f"{m.id}{SHUFFLE_SEPARATOR}{k}" for m in queries for k in range(n_shuffles)]
     null = best_hits(null_matches, null_ids)
@@ -141,18 +135,18 @@ def call_names(
     real["empirical_fdr"] = empirical_fdr(real_pool, null_pool, n_shuffles)
     real["named"] = (real["significant"] & (real["ic_bits"] >= min_ic)
                      & (real["empirical_fdr"] <= fdr)).to_numpy()
-    # The realised p-value cutoff applied to the null: the weakest named real filter's p.
+    # The realised p-value cutoff applied to the null: the weakest named real query's p.
     cutoff = real.loc[real["named"], "p_value"].max() if real["named"].any() else -1.0
     null_named = null["significant"] & (null["ic_bits"] >= min_ic) & (null["p_value"] <= cutoff)
     real["ground_truth"] = [
         _ground_truth_tf(t, n, ground_truth) if named else None
         for t, n, named in zip(real["target_id"], real["target_name"], real["named"])
     ]
-    names = real.reset_index().rename(columns={"query": "filter"})[NAME_COLUMNS]
+    names = real.reset_index().rename(columns={"query": id_column})[[id_column, *NAME_COLUMNS]]
     n = len(null_ids)
     null_figures = {
         "n_shuffles": int(n_shuffles),
-        "fraction_matched": float(null["significant"].mean()) if n else 0.0,
+        "fraction_significant": float(null["significant"].mean()) if n else 0.0,
         "fraction_named": float(null_named.mean()) if n else 0.0,
     }
     return names, null_figures
@@ -172,28 +166,31 @@ def _ground_truth_tf(
     return None
 
 
-def score_filters(
+def score_motifs(
     names: pd.DataFrame,
     matches: pd.DataFrame,
     null: dict,
     settings: Mapping[str, float],
     ground_truth: Mapping[str, str] | None = None,
     top: int = 10,
+    id_column: str = "filter",
     unit: str = "filters",
 ) -> dict:
-    """Koo & Eddy's scores of one layer from its :func:`call_names` table (every filter of the
-    layer, the denominator): named fraction, top named TFs, ground-truth recovery. ``unit``
-    names the counted queries in the keys (``n_filters``; ``n_patterns`` for patterns)."""
-    n_filters = len(names)
+    """Koo & Eddy's scores of one group of queries (a layer's filters, a model's patterns)
+    from its :func:`call_names` table (every query of the group, the denominator): named and
+    significant fractions, top named TFs, ground-truth recovery. ``unit`` names the counted
+    queries in the keys (``n_filters``; ``n_patterns`` for patterns)."""
+    n_queries = len(names)
     named = names[names["named"]]
     counts = named["target_name"].value_counts()
+    n_significant = int(names["significant"].sum())
     result: dict = {
-        f"n_{unit}": n_filters,
+        f"n_{unit}": n_queries,
         **{key: float(value) for key, value in settings.items()},
-        "n_matched": len(named),
-        "fraction_matched": _fraction(len(named), n_filters),
-        "n_significant": int(names["significant"].sum()),
-        "fraction_significant": _fraction(int(names["significant"].sum()), n_filters),
+        "n_named": len(named),
+        "fraction_named": _fraction(len(named), n_queries),
+        "n_significant": n_significant,
+        "fraction_significant": _fraction(n_significant, n_queries),
         "n_tfs_named": int(named["target_name"].nunique()),
         "top_tfs": [{"tf": str(tf), unit: int(n)} for tf, n in counts.head(top).items()],
         "null_shuffled": null,
@@ -202,7 +199,7 @@ def score_filters(
         hits = named["ground_truth"].dropna()
         per_tf = hits.value_counts()
         significant = matches[matches["e_value"].lt(settings["evalue_threshold"])
-                              & matches["query"].isin(named["filter"])]
+                              & matches["query"].isin(named[id_column])]
         truth_hits = {
             (q, _ground_truth_tf(t, n, ground_truth))
             for q, t, n in zip(
@@ -213,10 +210,10 @@ def score_filters(
         result["ground_truth"] = {
             "n_tfs": len(ground_truth),
             f"n_{unit}": len(hits),
-            "fraction": _fraction(len(hits), n_filters),
+            "fraction": _fraction(len(hits), n_queries),
             # Koo & Eddy's published code counts a filter when any of its significant hits is
-            # a ground-truth motif (not only the best one); here among named filters.
-            "fraction_any_hit": _fraction(len(any_hit), n_filters),
+            # a ground-truth motif (not only the best one); here among named queries.
+            "fraction_any_hit": _fraction(len(any_hit), n_queries),
             "recovered": sorted(per_tf.index),
             # TFs whose motif is among the significant hits of a named query
             "recovered_any_hit": sorted({tf for _, tf in truth_hits if tf is not None}),
@@ -228,82 +225,3 @@ def score_filters(
 
 def _fraction(part: int, whole: int) -> float:
     return float(part / whole) if whole else 0.0
-
-
-def compare_with_null(queries: Sequence[Motif], motif_db: str | os.PathLike, settings: dict,
-                      threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """TomTom tables of ``queries`` and of their column-shuffled controls against the motif
-    database (the config's ``tomtom`` ``settings``), and the engine used."""
-    options = dict(engine=settings["engine"], dist=settings["dist"],
-                   min_overlap=settings["min_overlap"],
-                   evalue_threshold=max(REPORTED_EVALUE, settings["evalue_threshold"]),
-                   threads=threads)
-    matches, engine = run_tomtom(queries, motif_db, **options)
-    controls = shuffled_controls(queries, settings["null_shuffles"], seed=settings["null_seed"])
-    null_matches, _ = run_tomtom(controls, motif_db, **options)
-    return matches, null_matches, engine
-
-
-def name_filters(queries_path: str | os.PathLike, filters_path: str | os.PathLike,
-                 motif_db: str | os.PathLike, settings: dict,
-                 ground_truth: Mapping[str, str] | None, matches_path: str | os.PathLike,
-                 names_path: str | os.PathLike, scores_path: str | os.PathLike,
-                 threads: int | None = None) -> dict:
-    """Compare a model's filters (``filters.meme``, layers from ``filters.tsv``) and their
-    shuffled controls with the motif database, call the names that beat the null (the
-    config's ``tomtom`` ``settings``), score every layer and write ``tomtom.tsv``,
-    ``filter_names.tsv`` and the scores, ``filters.json`` (returned)."""
-    filters = read_filter_table(filters_path)
-    queries, uniform = informative_queries(read_meme(queries_path) if len(filters) else [])
-    if uniform:
-        log.info("%d queries with only uniform columns not compared: %s", len(uniform),
-                 ", ".join(uniform))
-    matches, null_matches, engine = compare_with_null(queries, motif_db, settings, threads)
-    write_matches(matches_path, matches)
-    call = {key: settings[key] for key in CALL_SETTINGS}
-    learned: dict = {"engine": engine, "settings": settings, "not_compared": uniform,
-                     "layers": {}}
-    tables = []
-    for layer, group in filters.groupby("layer", sort=False):
-        ids = group["id"].tolist()
-        in_layer = set(ids)
-        layer_queries = [m for m in queries if m.id in in_layer]
-        names, null = call_names(matches, null_matches, layer_queries, ids,
-                                 settings["null_shuffles"], ground_truth=ground_truth, **call)
-        tables.append(names.assign(layer=layer)[["layer", *NAME_COLUMNS]])
-        score = score_filters(names, matches, null, call, ground_truth=ground_truth)
-        learned["layers"][layer] = score
-        log.info("%s: %d of %d filters named (%d with E < %g); shuffled null: %.3f named, "
-                 "%.3f with E < %g; engine %s, dist %s", layer, score["n_matched"], len(ids),
-                 score["n_significant"], settings["evalue_threshold"], null["fraction_named"],
-                 null["fraction_matched"], settings["evalue_threshold"], engine,
-                 settings["dist"])
-    write_names(names_path, pd.concat(tables) if tables
-                else pd.DataFrame(columns=["layer", *NAME_COLUMNS]))
-    write_json(scores_path, learned)
-    return learned
-
-
-def merge_learned(filters_path: str | os.PathLike | None,
-                  patterns_path: str | os.PathLike | None,
-                  learned_path: str | os.PathLike) -> dict:
-    """``learned.json``: what a model learned by every path that ran: the filter scores
-    (``filters.json``: engine, settings, ``layers``; ``layers`` empty without that path) and,
-    under ``attribution``, the pattern scores (``patterns.json``)."""
-    learned: dict = {"layers": {}}
-    if filters_path:
-        learned = json.loads(Path(filters_path).read_text())
-    if patterns_path:
-        learned["attribution"] = json.loads(Path(patterns_path).read_text())
-    write_json(learned_path, learned)
-    return learned
-
-
-def write_names(path: str | os.PathLike, names: pd.DataFrame) -> None:
-    """Write ``filter_names.tsv``: one row per filter of every layer (:data:`NAME_COLUMNS`)."""
-    write_tsv(path, names, float_format="%.6g")
-
-
-def read_names(path: str | os.PathLike) -> pd.DataFrame:
-    """Read ``filter_names.tsv``, indexed by filter id."""
-    return pd.read_csv(path, sep="\t").set_index("filter")

@@ -37,25 +37,27 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control
 
 from ..errors import InputError
 from ..io import write_tsv
-from .engines import DISTANCES, ENGINES, check_distance
+from .engines import DISTANCES, check_distance, check_engine
 from .meme import Motif, read_meme, write_meme
 
-COLUMNS = [
-    "query",
-    "target_id",
-    "target_name",
-    "p_value",
-    "e_value",
-    "q_value",
-    "offset",
-    "overlap",
-    "orientation",
-    "engine",
-    "flag",
-]
+# The unified TomTom table: its columns, in order, and their types.
+COLUMNS = {
+    "query": "object",
+    "target_id": "object",
+    "target_name": "object",
+    "p_value": "float64",
+    "e_value": "float64",
+    "q_value": "float64",
+    "offset": "int64",
+    "overlap": "int64",
+    "orientation": "object",
+    "engine": "object",
+    "flag": "object",
+}
 # The smallest p-value kept: engines report 0 on underflow (MEME prints < ~1e-38 as 0).
 P_FLOOR = np.finfo(np.float64).tiny
 MEME_BINARY = "tomtom"
@@ -66,12 +68,10 @@ def meme_available() -> bool:
     return shutil.which(MEME_BINARY) is not None
 
 
-def resolve_engine(engine: str = "auto") -> str:
-    """The engine ``engine`` stands for: auto -> meme if ``tomtom`` is on PATH, else builtin."""
-    if engine not in ENGINES:
-        raise InputError(
-            f"unknown TomTom engine '{engine}'; valid: {list(ENGINES)}", key="tomtom.engine"
-        )
+def resolve_engine(engine: str = "auto", dist: str | None = None) -> str:
+    """The engine ``engine`` stands for (auto -> meme if ``tomtom`` is on PATH, else builtin),
+    checked to compute distance ``dist`` where one is given."""
+    check_engine(engine) if dist is None else check_distance(engine, dist)
     if engine == "auto":
         return "meme" if meme_available() else "builtin"
     if engine == "meme" and not meme_available():
@@ -101,8 +101,7 @@ def run_tomtom(
     Database motifs narrower than ``min_overlap`` are skipped (counted in the log), so every
     engine compares the same targets.
     """
-    check_distance(engine, dist)
-    used = resolve_engine(engine)
+    used = resolve_engine(engine, dist)
     target_path = Path(targets) if isinstance(targets, (str, os.PathLike)) else None
     target_motifs = list(targets) if target_path is None else read_meme(target_path)
     usable = [m for m in target_motifs if m.width >= min_overlap]
@@ -132,27 +131,12 @@ def run_tomtom(
 
 def write_matches(path: str | os.PathLike, table: pd.DataFrame) -> None:
     """Write the unified table as ``tomtom.tsv``, atomically."""
-    write_tsv(path, table[COLUMNS])
+    write_tsv(path, table[list(COLUMNS)])
 
 
 def empty_table() -> pd.DataFrame:
     """The unified table with no rows."""
-    return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in COLUMNS})
-
-
-_DTYPES = {
-    "query": "object",
-    "target_id": "object",
-    "target_name": "object",
-    "p_value": "float64",
-    "e_value": "float64",
-    "q_value": "float64",
-    "offset": "int64",
-    "overlap": "int64",
-    "orientation": "object",
-    "engine": "object",
-    "flag": "object",
-}
+    return pd.DataFrame({c: pd.Series(dtype=dtype) for c, dtype in COLUMNS.items()})
 
 
 def _finish(table: pd.DataFrame, engine: str, evalue_threshold: float) -> pd.DataFrame:
@@ -166,7 +150,7 @@ def _finish(table: pd.DataFrame, engine: str, evalue_threshold: float) -> pd.Dat
         ascending=[True, True, False, True, True],
         kind="stable",
     )
-    return table.drop(columns="_rank").astype(_DTYPES)[COLUMNS].reset_index(drop=True)
+    return table.drop(columns="_rank").astype(COLUMNS)[list(COLUMNS)].reset_index(drop=True)
 
 
 def clamp_p_values(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -176,20 +160,6 @@ def clamp_p_values(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     changed = (clamped != raw) | np.isnan(raw)
     flags = np.where(changed, np.char.add("p_clamped_from_", raw.astype(str)), "")
     return clamped, flags.astype(object)
-
-
-def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values of a flat array of p-values."""
-    p = np.asarray(p, dtype=np.float64)
-    n = p.size
-    if n == 0:
-        return p.copy()
-    order = np.argsort(p, kind="stable")
-    scaled = p[order] * (n / np.arange(1, n + 1))
-    q = np.minimum.accumulate(scaled[::-1])[::-1]
-    out = np.empty(n)
-    out[order] = np.minimum(q, 1.0)
-    return out
 
 
 # --------------------------------------------------------------------------- builtin
@@ -219,7 +189,7 @@ def _run_builtin(
             "target_name": np.tile([t.name for t in targets], len(queries)),
             "p_value": p_clamped,
             "e_value": p_clamped * n,
-            "q_value": benjamini_hochberg(p_clamped),
+            "q_value": false_discovery_control(p_clamped),
             "offset": np.concatenate([r[1] for r in results]),
             "overlap": np.concatenate([r[2] for r in results]),
             "orientation": np.where(np.concatenate([r[3] for r in results]) == 1, "-", "+"),
@@ -270,7 +240,7 @@ def _run_memelite(
             "target_name": [targets[j].name for j in ti],
             "p_value": p_clamped,
             "e_value": p_clamped * len(targets),
-            "q_value": benjamini_hochberg(p_clamped),
+            "q_value": false_discovery_control(p_clamped),
             "offset": offsets[qi, ti].astype(np.int64),
             "overlap": overlaps[qi, ti].astype(np.int64),
             "orientation": np.where(strands[qi, ti] > 0, "-", "+"),

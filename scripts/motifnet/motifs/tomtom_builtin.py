@@ -30,7 +30,6 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
-from .engines import DISTANCES
 from .meme import DEFAULT_NSITES
 
 BINS = 100
@@ -64,12 +63,11 @@ class TargetSet:
 def compare(
     query: np.ndarray, targets: TargetSet, dist: str = "pearson", min_overlap: int = 5
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One query (W, 4, pseudocount applied) against every target.
+    """One query (W, 4, pseudocount applied) against every target, by a distance of
+    :data:`~.engines.DISTANCES` (checked by the caller, :func:`.tomtom.run_tomtom`).
 
     Returns per target (its better strand): p-value, offset, overlap, strand (0 '+', 1 '-').
     """
-    if dist not in DISTANCES:
-        raise ValueError(f"unknown distance '{dist}'; valid: {list(DISTANCES)}")
     query = np.ascontiguousarray(query, dtype=np.float64)
     scores = _column_scores(query, targets, dist == "pearson")
     offset, scale = _median_shift_and_scale(scores)

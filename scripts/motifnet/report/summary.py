@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,10 +28,10 @@ def _fractions(score: dict) -> dict:
     truth = score.get("ground_truth", {})
     null = score.get("null_shuffled", {})
     return {
-        "fraction_matched": score.get("fraction_matched"),
-        "fraction_matched_shuffled": null.get("fraction_named"),
+        "fraction_named": score.get("fraction_named"),
+        "fraction_named_shuffled": null.get("fraction_named"),
         "fraction_significant": score.get("fraction_significant"),
-        "fraction_significant_shuffled": null.get("fraction_matched"),
+        "fraction_significant_shuffled": null.get("fraction_significant"),
         "fraction_ground_truth": truth.get("fraction"),
         "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
     }
@@ -40,10 +40,11 @@ def _fractions(score: dict) -> dict:
 def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
                 learned: dict | None, synthetic: bool = False) -> dict:
     """One row of ``summary.tsv``: test metrics (a regression model's ``test_pearson``,
-    ``test_spearman``, ``test_r2``, ``test_mse``, its classification columns empty), cost, and what the first motif layer learned
-    (``filters_matched``, ``fraction_matched`` and ``top_tfs`` count *named* filters, see
-    :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their fractions as
-    ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
+    ``test_spearman``, ``test_r2``, ``test_mse``, its classification columns empty), cost, and
+    what the first motif layer learned (``filters_named``, ``fraction_named`` and ``top_tfs``
+    count *named* filters, ``fraction_significant`` those with E < threshold, see
+    :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their
+    fractions as ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
     dataset has Koo & Eddy's synthetic design."""
     row = {
         "dataset": dataset,
@@ -72,7 +73,7 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         row.update({
             "motif_layer": layer,
             "filters": score.get("n_filters"),
-            "filters_matched": score.get("n_matched"),
+            "filters_named": score.get("n_named"),
             **_fractions(score),
             "tfs_recovered": ",".join(score.get("ground_truth", {}).get("recovered", [])),
             "n_tfs_recovered": _count(score.get("ground_truth", {}).get("recovered")),
@@ -103,7 +104,7 @@ def attribution_columns(score: dict) -> dict:
     return {
         "attribution_method": score.get("method"),
         "attribution_patterns": score.get("n_patterns"),
-        "attribution_fraction_named": score.get("fraction_matched"),
+        "attribution_fraction_named": score.get("fraction_named"),
         "attribution_fraction_named_shuffled": score.get("null_shuffled", {}).get(
             "fraction_named"),
         "attribution_tfs_named": score.get("n_tfs_named"),
@@ -132,8 +133,8 @@ HTML_COLUMNS = {
     "test_spearman": "test Spearman rho",
     "test_r2": "test R2",
     "filters": "filters",
-    "fraction_matched": "named",
-    "fraction_matched_shuffled": "named (shuffled null)",
+    "fraction_named": "named",
+    "fraction_named_shuffled": "named (shuffled null)",
     "fraction_ground_truth": "ground truth (best)",
     "fraction_ground_truth_any_hit": "ground truth (any hit)",
     "top_tfs": "top named TFs",
@@ -162,24 +163,32 @@ def summary_html(summary: pd.DataFrame) -> str:
             f"<style>{style}</style></head><body>{table}<p>motifnet {__version__}</p></body></html>\n")
 
 
+@dataclass
+class SummaryOutputs:
+    """``summary.tsv`` (``summary``), its HTML page (``table``), ``trials.tsv`` and the trials
+    figure."""
+
+    summary: str
+    table: str
+    trials: str
+    trials_figure: str
+
+
 def summarize(runs: list[tuple[str, str]], metrics_paths: list[str],
               motif_runs: list[tuple[str, str]], learned_paths: list[str],
-              architectures: dict, synthetic: list[str], summary_path: str | os.PathLike,
-              html_path: str | os.PathLike, trials_path: str | os.PathLike,
-              figure_path: str | os.PathLike) -> pd.DataFrame:
+              architectures: dict, synthetic: list[str], outputs: SummaryOutputs) -> pd.DataFrame:
     """Summarise every trained model (``runs``: (dataset, architecture) with their
-    ``metrics.json``; ``motif_runs`` with their ``learned.json``): ``summary.tsv``, its HTML
-    page, ``trials.tsv`` and the trials figure."""
+    ``metrics.json``; ``motif_runs`` with their ``learned.json``) into ``outputs``."""
     learned = {run: json.loads(Path(path).read_text())
                for run, path in zip(map(tuple, motif_runs), learned_paths)}
     rows = [summary_row(dataset, arch, architectures[arch], json.loads(Path(path).read_text()),
                         learned.get((dataset, arch)), synthetic=dataset in synthetic)
             for (dataset, arch), path in zip(runs, metrics_paths)]
     summary = pd.DataFrame(rows)
-    write_tsv(summary_path, summary, float_format="%.4g")
-    write_tsv(trials_path, trials(summary), float_format="%.4g")
-    with atomic_path(html_path) as tmp:
+    write_tsv(outputs.summary, summary, float_format="%.4g")
+    write_tsv(outputs.trials, trials(summary), float_format="%.4g")
+    with atomic_path(outputs.table) as tmp:
         Path(tmp).write_text(summary_html(summary))
-    plot_trials(*trial_points(summary), figure_path)
+    plot_trials(*trial_points(summary), outputs.trials_figure)
     log.info("%d models summarised", len(summary))
     return summary

@@ -34,7 +34,7 @@ KOO_EDDY = {
     ("cnn19-1-2", 30): "0.87",
 }
 KOO_EDDY_AUROC = {"cnn3-2": "0.968 +/- 0.039", "cnn3-50": "0.652 +/- 0.060"}
-FRACTIONS = ("fraction_matched", "fraction_matched_shuffled", "fraction_significant",
+FRACTIONS = ("fraction_named", "fraction_named_shuffled", "fraction_significant",
              "fraction_significant_shuffled", "fraction_ground_truth",
              "fraction_ground_truth_any_hit")
 
@@ -106,7 +106,7 @@ def trial_points(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     fraction = ("fraction_ground_truth"
                 if summary.get("fraction_ground_truth", pd.Series(dtype=float)).notna().any()
-                else "fraction_matched")
+                else "fraction_named")
     names = {"test_auroc": "test AUROC",
              fraction: fraction.replace("_", " ").replace("fraction", "fraction of filters")}
     points, paper = [], []

@@ -17,7 +17,8 @@ import torch
 from .. import __version__
 from ..errors import InputError
 from ..io import atomic_path
-from ..models import MotifModel, build_model
+from ..models.base import MotifModel
+from ..models.registry import build_model
 
 FORMAT = 1
 

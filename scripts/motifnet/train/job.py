@@ -18,7 +18,7 @@ from ..data.encoded import fold_data, load_dataset, load_encoding
 from ..data.table import with_labels
 from ..errors import InputError
 from ..io import write_json, write_tsv
-from ..models import build_model
+from ..models.registry import build_model
 from . import plots
 from .checkpoint import save_checkpoint
 from .devices import job_device
