@@ -13,6 +13,9 @@ def main(smk):
         params=architecture.get("params") or {}, cfg=dict(smk.params.training),
         outputs=files_of(Outputs, smk.output),
         threads=smk.threads,
+        # checked before training (read from the config: a change retrains nothing)
+        attribution_classes=(smk.config["attribution"]["classes"]
+                             if smk.config["motifs"]["method"] != "filters" else []),
     )
 
 

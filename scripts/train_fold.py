@@ -16,6 +16,8 @@ def main(smk):
         threads=smk.threads,
         fold=Fold(all=smk.input.all, folds=smk.input.folds, split=dict(smk.params.split),
                   number=int(smk.wildcards.fold)),
+        attribution_classes=(smk.config["attribution"]["classes"]
+                             if smk.config["motifs"]["method"] != "filters" else []),
     )
 
 

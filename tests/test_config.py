@@ -51,6 +51,19 @@ def test_motif_layers_are_asked_of_the_model():
         motif_layers(config("deepbind", motif_layers=["conv2"]), "d", "a")
 
 
+def test_a_filter_wider_than_the_sequence_stops_when_the_config_is_read():
+    from snakemake.utils import validate
+
+    settings = {"datasets": {"d": {"synthetic": {"motifs": {"A": "MA0001"}, "length": 80},
+                                   "length": 80, "task": "multilabel"}},
+                "architectures": {"wide": {"model": "koo_cnn", "params": {"kernel1": 200}}}}
+    validate(settings, schema=str(REPO / "workflow/schemas/config.schema.yaml"),
+             set_default=True)
+    with pytest.raises(InputError, match=r"conv1 \(kernel1\) filters are 200 nt wide") as error:
+        check_config(settings)
+    assert "architectures.wide" in str(error.value)
+
+
 def test_without_torch_the_models_layers_and_fallbacks_are_known():
     code = ("import sys; sys.modules['torch'] = None\n"
             "from motifnet.config import attribution_method, motif_layers\n"
@@ -63,7 +76,8 @@ def test_without_torch_the_models_layers_and_fallbacks_are_known():
 
 
 @pytest.mark.parametrize("configfile", ["config/config.yaml", "config/zoo.yaml",
-                                        "config/koo_eddy.yaml"])
+                                        "config/koo_eddy.yaml",
+                                        "config/koo_eddy_subset.yaml"])
 def test_parsing_the_workflow_imports_no_torch(tmp_path, configfile):
     """A dry run (and so every job's own parse) with a torch that fails when imported."""
     fake = tmp_path / "fake" / "torch"
@@ -237,3 +251,142 @@ def test_kfold_settings_are_checked():
         with pytest.raises(InputError, match="predefined split column") as error:
             checked({"d": dataset})
         assert "datasets.d.split.method" in str(error.value)
+
+
+def test_split_settings_are_checked_when_the_config_is_read():
+    bed = {"genome": "g", "task": "binary", "length": 10,
+           "intervals": {"bed": "r.bed", "label_columns": [7]}}
+    for split, message, key in [
+        ({"fractions": {"train": 0.8, "val": 0.1}}, "split fractions sum to 1.1 (train 0.8 + "
+         "val 0.1 + test 0.2), not 1", "datasets.d.split.fractions"),
+        ({"method": "chromosomes", "test_chromosomes": ["chr2", "chr3"],
+          "val_chromosomes": ["chr3"]}, "chromosome(s) chr3 are held out both for validation "
+         "and for testing", "datasets.d.split.val_chromosomes"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(message)) as error:
+            checked({"d": {**bed, "split": split}})
+        assert key in str(error.value)
+    checked({"d": {**bed, "split": {"fractions": {"train": 0.6, "val": 0.2, "test": 0.2}}}})
+
+
+def test_missing_local_files_are_named_by_their_key_when_the_config_is_read(tmp_path,
+                                                                            monkeypatch):
+    from motifnet.config import check_paths
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.fa").write_text(">c\nACGT\n")
+    (tmp_path / "db.meme").write_text("MEME version 4\n")
+    bed = {"genome": "g", "task": "binary", "length": 10,
+           "intervals": {"bed": "r.bed", "label_columns": [7]}}
+    config = {"genomes": {"g": {"path": "g.fa"}, "unused": {"path": "nowhere.fa"}},
+              "datasets": {"d": bed}, "motif_db": {"meme": "db.meme"}}
+    with pytest.raises(InputError, match="file not found: r.bed") as error:
+        check_paths(config)
+    assert error.value.key == "datasets.d.intervals.bed"
+    (tmp_path / "r.bed").write_text("c\t0\t4\t.\t0\t+\t1\n")
+    check_paths(config)  # an unused genome's file is not needed
+    check_paths({**config, "genomes": {"g": {"path": "resources/synthetic/s/genome.fa"}}})
+    for change, key, hint in [
+        ({"genomes": {"g": {"path": "hg38.fa"}}}, "genomes.g.path", "give the genome's url"),
+        ({"genomes": {"g": {"path": "/usr/share/doc/bowtie/examples/genomes/none.fna.gz"}}},
+         "genomes.g.path", "install the Debian package bowtie-examples"),
+        ({"motif_db": {"meme": "motifs/jaspar.meme"}}, "motif_db.meme", "correct the path"),
+    ]:
+        with pytest.raises(InputError, match="file not found") as error:
+            check_paths({**config, **change})
+        assert error.value.key == key and hint in error.value.hint
+
+
+def dry_run(tmp_path, config: dict, *args: str) -> tuple[int, str]:
+    """A dry run's exit status and its output (stdout and stderr)."""
+    import yaml
+
+    from conftest import SNAKEMAKE
+
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    done = subprocess.run([str(SNAKEMAKE), "--snakefile", str(REPO / "workflow/Snakefile"),
+                           "--configfile", "c.yaml", "-n", *args], cwd=tmp_path,
+                          capture_output=True, text=True)
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.workflow
+def test_an_unknown_key_is_named_with_the_nearest_known_one_and_no_schema_dump(tmp_path):
+    config = {"datasets": {"syn": {"synthetic": {"n_sequences": 50}, "task": "multilabel",
+                                   "lenght": 200}}}
+    status, output = dry_run(tmp_path, config)
+    assert status != 0
+    assert "unknown config key 'lenght' in datasets.syn; did you mean 'length'?" in output
+    assert "Failed validating" not in output and len(output.splitlines()) < 12, output
+    assert "Failed validating 'additionalProperties'" in dry_run(tmp_path, config,
+                                                                 "--verbose")[1]
+
+
+@pytest.mark.workflow
+def test_a_missing_genome_file_stops_the_run_naming_its_key(tmp_path):
+    config = {"genomes": {"hg": {"path": "genomes/hg38.fa.gz"}},
+              "datasets": {"d": {"genome": "hg", "task": "binary", "length": 100,
+                                 "peaks": {"files": {"CTCF": "ctcf.bed"}}}}}
+    status, output = dry_run(tmp_path, config)
+    assert status != 0 and "MissingInputException" not in output
+    assert "config key 'genomes.hg.path': file not found: genomes/hg38.fa.gz" in output
+
+
+def test_label_columns_the_bed_lacks_stop_when_the_config_is_read(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.bed").write_text("#chrom\tstart\tend\n" + "chr1\t0\t10\ta\t0\t+\t1\n" * 3)
+    bed = {"genome": "g", "task": "binary", "length": 10,
+           "intervals": {"bed": "r.bed", "label_columns": [9]}}
+    with pytest.raises(InputError, match=r"column\(s\) \[9\] asked for, but r.bed has 7 "
+                       "tab-separated columns") as error:
+        checked({"d": bed})
+    assert error.value.key == "datasets.d.intervals.label_columns"
+    bed["intervals"] = {"bed": "r.bed", "label_columns": [7], "split_column": 8}
+    with pytest.raises(InputError, match=r"\[8\] asked for") as error:
+        checked({"d": {**bed, "split": {"method": "predefined"}}})
+    assert error.value.key == "datasets.d.intervals.split_column"
+
+
+def test_unknown_attribution_classes_stop_when_the_config_is_read():
+    from snakemake.utils import validate
+
+    def settings(method: str) -> dict:
+        cfg = {"datasets": {"syn": {"synthetic": {"motifs": {"CTCF": "MA0139", "SP1": "MA0079"}},
+                                    "task": "multilabel", "length": 200},
+                            "own": {"sequences": {"fasta": "s.fa"}, "task": "multiclass",
+                                    "length": 200}},
+               "architectures": {"db": {"model": "deepbind"}},
+               "motifs": {"method": method}, "attribution": {"classes": ["CTCF", "YY1"]}}
+        validate(cfg, schema=str(REPO / "workflow/schemas/config.schema.yaml"),
+                 set_default=True)
+        return cfg
+
+    with pytest.raises(InputError, match=r"class\(es\) \['YY1'\] are not classes of dataset "
+                       "'syn'") as error:
+        check_config(settings("both"))
+    assert error.value.key == "attribution.classes" and "CTCF, SP1" in error.value.hint
+    check_config(settings("filters"))  # nothing attributed
+
+
+def test_koo_eddy_configs_train_by_the_papers_protocol_and_the_subset_keeps_it():
+    import yaml
+
+    from motifnet.train.settings import resolve_training
+
+    paper = yaml.safe_load((REPO / "config/koo_eddy.yaml").read_text())
+    subset = yaml.safe_load((REPO / "config/koo_eddy_subset.yaml").read_text())
+    for block in ("datasets", "training", "motif_db", "tomtom", "motifs"):
+        assert subset[block] == paper[block], block
+    cfg = resolve_training(paper["training"], {})
+    assert (cfg["optimizer"], cfg["lr"], cfg["scheduler"], cfg["epochs"], cfg["select_on"],
+            cfg["batch_size"], cfg["weight_decay"], cfg["rc_augment"]) == \
+        ("adam", 3e-4, "none", 100, "val_loss", 100, 1e-6, False)
+    assert cfg["patience"] >= cfg["epochs"]  # the lowest validation loss of all 100 epochs
+    assert paper["motif_db"]["release"] == "JASPAR2016"
+    assert paper["tomtom"]["evalue_threshold"] == 0.1
+    variants = {(a["params"]["variant"], a["params"].get("filters1", 30),
+                 a["params"].get("activation", "relu")) for a in paper["architectures"].values()}
+    assert len(variants) == 19 and len(paper["architectures"]) == 95
+    assert {("cnn-50-2", 30, "relu"), ("cnn19-1-2", 30, "relu"), ("cnn-25", 120, "relu"),
+            ("cnn-4", 30, "exp")} <= variants
+    assert set(subset["architectures"]) <= set(paper["architectures"])

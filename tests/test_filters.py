@@ -194,3 +194,39 @@ def test_unknown_bases_count_as_nothing_or_uniform():
         third = [0, 0, 1, 0] if unknown == "zero" else [0.25, 0.25, 1.25, 0.25]
         np.testing.assert_array_equal(counts[2], third)
         np.testing.assert_array_equal(counts[0], [2, 0, 0, 0])
+
+
+def test_filters_that_give_no_pfm_are_a_named_outcome_not_a_database_error(tmp_path, caplog):
+    """Every filter silent: filters.meme holds no motif; TomTom says so, names nothing, and
+    does not blame the motif database."""
+    from motifnet.data.encoded import EncodedSplit, save_split
+    from motifnet.motifs.naming import NamingOutputs, name_filters
+    from motifnet.train.checkpoint import save_checkpoint
+
+    model = _planted_model()
+    with torch.no_grad():
+        model.conv1.conv.bias[:] = -1e6
+    save_checkpoint(tmp_path / "model.pt", model, model_name="koo_cnn",
+                    encoding={"classes": ["c"], "task": "binary"}, training={}, best_epoch=1,
+                    seconds=0.0, device="cpu")
+    x, _ = _sequences(20)
+    save_split(tmp_path / "test.npz", EncodedSplit(x, np.zeros((20, 1), np.uint8),
+                                                   np.array([f"s{i}" for i in range(20)])))
+    settings = {"max_sequences": 20, "mode": "threshold", "threshold": 0.7, "top_n": 10,
+                "trim_ic": 0.5}
+    extract_filter_motifs(tmp_path / "model.pt", tmp_path / "test.npz", ["conv1"], settings,
+                          FilterOutputs(tmp_path / "pfms", tmp_path / "filters.tsv",
+                                        tmp_path / "filters.meme"))
+    assert "MOTIF" not in (tmp_path / "filters.meme").read_text()
+    tomtom = {"engine": "builtin", "dist": "pearson", "min_overlap": 5, "evalue_threshold": 0.1,
+              "fdr": 0.05, "min_ic": 4.0, "null_shuffles": 2, "null_seed": 0}
+    learned = name_filters(tmp_path / "filters.meme", tmp_path / "filters.tsv", JASPAR_TARGETS,
+                           tomtom, None, NamingOutputs(tmp_path / "tomtom.tsv",
+                                                       tmp_path / "names.tsv",
+                                                       tmp_path / "learned.json"))
+    assert learned["no_queries"].startswith("none of the 6 filters gave a PFM")
+    assert "none of the 6 filters gave a PFM" in caplog.text
+    assert "database" not in caplog.text
+    layer = learned["layers"]["conv1"]
+    assert layer["n_filters"] == 6 and layer["n_significant"] == 0
+    assert (tmp_path / "names.tsv").read_text().count("\n") == 7

@@ -12,8 +12,9 @@ import torch
 from conftest import REPO
 
 
-def test_the_gpu_check_script_parses():
-    subprocess.run(["bash", "-n", str(REPO / "tests/gpu/check.sh")], check=True)
+def test_the_gpu_check_scripts_parse():
+    for script in ("check.sh", "table1.sh"):
+        subprocess.run(["bash", "-n", str(REPO / "tests/gpu" / script)], check=True)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is here: check.sh runs them")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from motifnet.data.bed import read_bed
 from motifnet.data.encoded import load_split
 from motifnet.data.imported import (
     fit_length,
@@ -170,3 +171,16 @@ def test_workflow_imports_fasta_and_tsv_to_tensors(tmp_path):
     assert tsv_enc["task"] == "multilabel" and tsv_enc["classes"] == ["CTCF", "YY1"]
     dropped = pd.read_csv(tmp_path / "results/tsv/data/dropped.tsv", sep="\t")
     assert len(dropped) == 80 - kept and set(dropped["length"]) < set(range(40))
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_a_byte_order_mark_at_the_start_is_dropped(tmp_path, packed):
+    """A TSV saved by a spreadsheet program starts with a UTF-8 byte-order mark."""
+    text = "\ufeffid\tsequence\tlabel\na\tACGT\t1\nb\tTTTT\t0\n".encode()
+    path = tmp_path / ("s.tsv.gz" if packed else "s.tsv")
+    path.write_bytes(gzip.compress(text) if packed else text)
+    records = read_tsv(path, ["label"])
+    assert records.ids == ["a", "b"]
+    bed = tmp_path / "r.bed"
+    bed.write_bytes("\ufeffchr1\t0\t10\ta\t0\t+\t1\n".encode())
+    assert read_bed(bed, [7]).frame["chrom"].tolist() == ["chr1"]

@@ -116,3 +116,35 @@ def test_multilabel_values_must_be_binary(tmp_path):
         load_intervals({"bed": path, "label_columns": [7, 8], "label_names": ["A", "B"]},
                        "multilabel")
     assert "line 2" in str(error.value)
+
+
+def test_a_name_column_taken_for_multiclass_labels_is_refused(tmp_path):
+    """300 one-member classes: BED column 4 (unique names) given as the label column."""
+    lines = "".join(f"c\t{10 * i}\t{10 * i + 5}\tpeak{i}\t0\t+\tclass{i % 3}\n"
+                    for i in range(300))
+    path = write(tmp_path / "x.bed", lines)
+    with pytest.raises(InputError, match=r"label column 'label_4' holds 300 classes for 300 "
+                       r"sequences .*looks like a name or id column") as error:
+        load_intervals({"bed": path, "label_columns": [4]}, "multiclass")
+    assert path in str(error.value) and "BED column 4 is the name" in error.value.hint
+    result = load_intervals({"bed": path, "label_columns": [7]}, "multiclass")
+    assert result.classes == ["class0", "class1", "class2"]
+
+
+def test_classes_with_few_members_are_warned_about(tmp_path, caplog):
+    lines = "".join(f"c\t{10 * i}\t{10 * i + 5}\t.\t0\t+\t{'rare' if i < 3 else 'common'}\n"
+                    for i in range(40))
+    path = write(tmp_path / "x.bed", lines)
+    load_intervals({"bed": path, "label_columns": [7]}, "multiclass")
+    assert ("1 of 2 classes in label column 'label_7' have fewer than 10 sequences (rare 3)"
+            in caplog.text)
+
+
+def test_label_columns_beyond_the_file_name_the_key(tmp_path):
+    path = write(tmp_path / "x.bed", "c\t0\t5\t.\t0\t+\t1\nc\t5\t9\t.\t0\t+\t0\n")
+    with pytest.raises(InputError) as error:
+        load_intervals({"bed": path, "label_columns": [9]}, "binary")
+    assert error.value.key == "intervals.label_columns" and "line 1" in str(error.value)
+    assert "asks for column(s) [9], but the line has 7 tab-separated columns" in str(error.value)
+    with pytest.raises(InputError, match="intervals.split_column asks for column") as error:
+        load_intervals({"bed": path, "label_columns": [7], "split_column": 8}, "binary")

@@ -47,7 +47,8 @@ def test_train_and_evaluate_writes_outputs_and_model_round_trips(tmp_path):
     assert metrics["auroc"] > 0.9
     assert json.loads(Path(out.metrics).read_text()) == metrics
     for key in ("accuracy", "auprc", "precision", "recall", "f1", "specificity", "n_parameters",
-                "train_seconds", "seconds_per_epoch", "best_epoch", "device"):
+                "train_seconds", "seconds_per_epoch", "best_epoch", "device", "stop_reason",
+                "still_improving", "stopped", "select_on"):
         assert metrics[key] is not None, key
     history = pd.read_csv(out.history, sep="\t")
     assert list(history.columns) == ["epoch", "train_loss", "val_loss", "val_auroc", "val_auprc",
@@ -113,3 +114,14 @@ def test_nan_loss_stops_with_error_and_no_model(tmp_path):
         train_and_evaluate(**paths, model_name="deepbind", params={}, cfg=settings(),
                            device=CPU, outputs=out, threads=1)
     assert not (tmp_path / "nan").exists() or not any((tmp_path / "nan").rglob("*"))
+
+
+def test_unknown_attribution_classes_stop_the_job_before_it_trains(tmp_path, caplog):
+    paths = write_dataset(tmp_path, splits())
+    out = outputs(tmp_path / "deepbind")
+    with pytest.raises(InputError, match=r"class\(es\) \['CTCF'\] are not classes of this "
+                       "dataset; nothing trained") as error:
+        train_and_evaluate(**paths, model_name="deepbind", params={}, cfg=settings(),
+                           device=CPU, outputs=out, threads=1, attribution_classes=["CTCF"])
+    assert error.value.key == "attribution.classes" and "its classes: motif" in error.value.hint
+    assert "epoch 1" not in caplog.text and not Path(out.model).exists()

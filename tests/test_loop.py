@@ -64,3 +64,16 @@ def test_sampler_weights_balance_classes():
     assert w[0] == pytest.approx(1.0) and w[1:] == pytest.approx([1 / 3] * 3)
     multi = np.array([[1, 0], [1, 1], [1, 0], [0, 0]], dtype=np.uint8)
     assert sample_weights(multi, "multilabel").numpy() == pytest.approx([1 / 3, 1.0, 1 / 3, 1.0])
+
+
+def test_fit_says_whether_early_stopping_ended_it_and_selects_on_the_loss():
+    data = splits()
+    stopped = fit(Tiny(), data["train"], data["val"], "binary",
+                  settings(epochs=30, patience=2, lr=1e-9, scheduler="none"), CPU)
+    assert stopped.early_stopped and len(stopped.history) < 30
+    capped = fit(Tiny(), data["train"], data["val"], "binary",
+                 settings(epochs=3, patience=5, select_on="val_loss", optimizer="adam",
+                          weight_decay=1e-6, scheduler="none"), CPU)
+    assert not capped.early_stopped and len(capped.history) == 3
+    losses = [row["val_loss"] for row in capped.history]
+    assert capped.best_epoch == 1 + losses.index(min(losses))

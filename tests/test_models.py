@@ -25,6 +25,8 @@ LENGTH_LIMITED = [
     ("promoter_net", 2),
     ("gb_basic", 40),
     ("gb_final", 40),
+    ("deepbind", 23),
+    ("attention_net", 2),
 ]
 
 
@@ -76,6 +78,19 @@ def test_too_short_length_is_refused_with_the_shortest_that_fits(name, short):
     build_model(name, 1, shortest)
     with pytest.raises(InputError):
         build_model(name, 1, shortest - 1)
+
+
+@pytest.mark.parametrize("name,params", [
+    ("koo_cnn", {"kernel1": 200}), ("promoter_cnn", {"kernel1": 200, "pool1": 1}),
+    ("deepbind", {"kernel": 200}), ("attention_net", {"kernel": 200}),
+    ("promoter_net", {"kernel": 200, "pool": 1}),
+])
+def test_a_first_layer_filter_wider_than_the_sequence_is_refused(name, params):
+    """No window of such a filter lies inside a sequence: it could never give a motif."""
+    with pytest.raises(InputError, match=r"(?s)length 80 is too short .*filters are 200 nt "
+                       r"wide, wider than the 80 nt sequences.*at least 200 nt") as caught:
+        build_model(name, 1, 80, params, key="architectures.wide")
+    assert caught.value.key == "architectures.wide"
 
 
 def test_promoter_cnn_has_about_108k_parameters():

@@ -43,3 +43,19 @@ def test_empty_split_is_an_error():
     with pytest.raises(InputError, match="test split is empty"):
         assign_splits(frame(), {"method": "chromosomes", "test_chromosomes": ["chrX"],
                                 "val_fraction": 0.1})
+
+
+def test_empty_split_names_the_absent_or_doubly_held_out_chromosomes():
+    with pytest.raises(InputError) as error:
+        assign_splits(frame(), {"method": "chromosomes", "test_chromosomes": ["chrX", "chr3"],
+                                "val_chromosomes": ["21"], "val_fraction": 0.1})
+    assert ("the val split is empty: val_chromosomes 21 is not among the chromosomes of the "
+            "data") in str(error.value)
+    assert error.value.key == "split.val_chromosomes" and "chr1, chr2, chr3" in error.value.hint
+    with pytest.raises(InputError, match="test split is empty: its chromosomes chr3 are held "
+                       "out for another split too"):
+        assign_splits(frame(), {"method": "chromosomes", "test_chromosomes": ["chr3"],
+                                "val_chromosomes": ["chr3"]})
+    with pytest.raises(InputError, match="train split is empty: every chromosome of the data"):
+        assign_splits(frame(), {"method": "chromosomes", "test_chromosomes": ["chr1", "chr3"],
+                                "val_chromosomes": ["chr2"]})

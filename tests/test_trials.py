@@ -58,3 +58,22 @@ def test_trial_points_and_paper_values_feed_the_figure(tmp_path):
     assert ("cnn-25", "test AUROC") not in reference.index  # the paper gives a range
     plot_trials(points, paper, tmp_path / "trials.png")
     assert (tmp_path / "trials.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_paper_stands_beside_best_match_any_hit_and_any_jaspar_and_caps_are_counted():
+    rows = [row("cnn-4", seed, 0.95, {"conv1": layer_score(0.4, 0.1)}) for seed in (1, 2)]
+    rows[0]["stopped"] = "stopped at the cap, still improving"
+    rows[1]["stopped"] = "at the cap, plateaued"
+    table = trials(pd.DataFrame(rows))
+    columns = list(table.columns)
+    for ours, paper in (("test_auroc", "paper_auroc"),
+                        ("fraction_significant", "paper_fraction_any_jaspar"),
+                        ("fraction_ground_truth_any_hit", "paper_fraction_ground_truth")):
+        assert columns.index(paper) == columns.index(ours) + 1, (ours, columns)
+    assert columns.index("fraction_ground_truth_any_hit") == \
+        columns.index("fraction_ground_truth") + 1
+    first = table.iloc[0]
+    assert first["paper_fraction_any_jaspar"].startswith("<= 0.453")
+    assert first["paper_fraction_ground_truth"].startswith("<= 0.127")
+    assert first["fraction_ground_truth_any_hit"] == "0.200 +/- 0.000"
+    assert first["still_improving_at_cap"] == "1/2"

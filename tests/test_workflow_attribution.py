@@ -41,11 +41,13 @@ def snakemake(workdir, config: dict, *args: str) -> str:
 
 
 def test_the_ism_fallback_is_said_before_any_job_runs(tmp_path):
-    output = snakemake(tmp_path, CONFIG, "-n")
-    assert FALLBACK in output
-    planned = jobs(output)
+    """Said when a run starts (not at every parse, so not by a dry run or a job's parse)."""
+    planned = jobs(snakemake(tmp_path, CONFIG, "-n"))
     assert "attribute:syn/gru" in planned and "extract_pfms:syn/gru" not in planned
     assert {"attribute:syn/cnn", "extract_pfms:syn/cnn"} <= planned
+    motif_db = "resources/motif_db/JASPAR2024_CORE_vertebrates.meme"
+    output = snakemake(tmp_path, CONFIG, motif_db)
+    assert FALLBACK in output and output.index(FALLBACK) < output.index("rule export_motif_db:")
 
 
 @pytest.mark.parametrize("method,attribution,filters", [

@@ -4,11 +4,13 @@ while it parses the workflow, and every job parses it again."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
+from pathlib import Path
 
 from .data.kinds import binned, dataset_kind, has_genome, peaks_settings
-from .data.label_values import named_labels
+from .data.label_values import bed_columns, named_labels
 from .errors import InputError
 from .interpret.methods import choose_method
 from .models.catalog import check_architecture
@@ -36,6 +38,7 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
     for cls, genome in spec.get("genomic_benchmark", {}).get("genomes", {}).items():
         _check_genome(genome, genomes, f"{key}.genomic_benchmark.genomes.{cls}")
     split = spec["split"]
+    _check_split(key, split)
     if split["method"] == "chromosomes" and not has_genome(spec):
         raise InputError("method chromosomes needs genome positions, which imported "
                          "sequences lack", key=f"{key}.split",
@@ -64,6 +67,7 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
         raise InputError("a binary task takes one label column",
                          key=f"{key}.sequences.label_columns",
                          hint="use task: multilabel for several label columns")
+    _check_columns(key, spec)
     _check_positive_class(key, spec)
     _check_regression(key, spec)
     if spec["encoding"]["unknown"] == "uniform" and spec["dtype"] != "float32":
@@ -97,6 +101,48 @@ def _check_regression(key: str, spec: dict) -> None:
             "task takes the signal", key=f"{key}.peaks.targets",
             hint="use task: regression with peaks.targets: signal, or targets: presence with "
             "a classification task")
+
+
+def _check_split(key: str, split: dict) -> None:
+    """What the config alone shows of a split: fractions that sum to 1 (``random``), held-out
+    validation chromosomes apart from the test chromosomes (``chromosomes``)."""
+    if split["method"] == "random":
+        fractions = split["fractions"]
+        total = sum(fractions[name] for name in ("train", "val", "test"))
+        if abs(total - 1) > 1e-9:
+            shown = " + ".join(f"{name} {fractions[name]:g}" for name in ("train", "val", "test"))
+            raise InputError(f"split fractions sum to {total:g} ({shown}), not 1",
+                             key=f"{key}.split.fractions",
+                             hint="make train + val + test = 1 (a fraction left out takes its "
+                             "default: train 0.7, val 0.1, test 0.2)")
+    if split["method"] == "chromosomes":
+        test = split.get("test_chromosomes") or []
+        both = [name for name in split.get("val_chromosomes") or [] if name in test]
+        if both:
+            raise InputError(f"chromosome(s) {', '.join(both)} are held out both for "
+                             "validation and for testing", key=f"{key}.split.val_chromosomes",
+                             hint="list each chromosome in one of val_chromosomes and "
+                             "test_chromosomes only")
+
+
+def _check_columns(key: str, spec: dict) -> None:
+    """Label and split columns of an intervals BED that its first interval line lacks."""
+    intervals = spec.get("intervals", {})
+    if "bed" not in intervals:
+        return
+    n_columns = bed_columns(intervals["bed"])
+    if n_columns is None:
+        return
+    for name in ("label_columns", "split_column"):
+        asked = intervals.get(name)
+        beyond = [c for c in (asked if isinstance(asked, list) else [asked])
+                  if c is not None and c > n_columns]
+        if beyond:
+            raise InputError(
+                f"column(s) {beyond} asked for, but {intervals['bed']} has {n_columns} "
+                "tab-separated columns", key=f"{key}.intervals.{name}",
+                hint="columns count from 1 (chrom, start, end, name, score, strand, then "
+                "yours); name columns the file has")
 
 
 def _check_positive_class(key: str, spec: dict) -> None:
@@ -231,6 +277,67 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
         motif_layers(config, dataset, name)
 
 
+def schema_problem(error: Exception, verbose: bool = False) -> str | None:
+    """A short message for a config the JSON schema refuses (Snakemake's ``validate`` error,
+    raised while handling jsonschema's ``ValidationError``): the key, where it is, and for an
+    unknown key the nearest known one; the schema excerpt only when ``verbose``. None when
+    ``error`` was not raised while handling a validation error."""
+    found = error.__context__ or error.__cause__
+    if not hasattr(found, "validator"):
+        return None
+    where = ".".join(map(str, found.absolute_path))
+    if found.validator == "additionalProperties" and isinstance(found.instance, dict):
+        known = list(found.schema.get("properties", {}))
+        unknown = [key for key in found.instance if key not in known]
+        lines = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            line = f"unknown config key '{key}' " + (f"in {where}" if where else "at the top")
+            lines.append(line + (f"; did you mean '{close[0]}'?" if close else ""))
+        message = "\n".join(lines) + f"\n  known keys there: {', '.join(known)}"
+    else:
+        message = f"config key '{where or '(top)'}': {found.message}"
+    message += "\n  (config/README.md documents every key"
+    return message + (f")\n{found}" if verbose else "; --verbose shows the schema excerpt)")
+
+
+def config_classes(spec: dict) -> list[str] | None:
+    """A dataset's class names where the config alone says them (synthetic motifs, peak
+    files, class files, label names, a positive class); None where only its data does."""
+    kind, task = dataset_kind(spec), spec["task"]
+    block = spec.get(kind, {})
+    if kind == "synthetic":
+        return list(block["motifs"])
+    if kind == "peaks":
+        return list(block["files"])
+    if task == "binary" and "positive_class" in block:
+        return [block["positive_class"]]
+    if kind == "intervals" and "classes" in block:
+        return list(block["classes"])[:1] if task == "binary" else list(block["classes"])
+    if kind == "intervals" and task == "multilabel" and block.get("label_names"):
+        return list(block["label_names"])
+    return None
+
+
+def check_attribution_classes(config: dict) -> None:
+    """``attribution.classes`` must be classes of every dataset attributed, where the config
+    says them (the training job checks the others before it trains)."""
+    wanted = config.get("attribution", {}).get("classes") or []
+    if not wanted:
+        return
+    for dataset, arch in ((d, a) for a, spec in config.get("architectures", {}).items()
+                          for d in spec.get("datasets", config["datasets"])):
+        if "attribution" not in motif_paths(config, dataset, arch):
+            continue
+        classes = config_classes(config["datasets"][dataset])
+        unknown = [name for name in wanted if classes is not None and name not in classes]
+        if unknown:
+            raise InputError(f"class(es) {unknown} are not classes of dataset '{dataset}'",
+                             key="attribution.classes",
+                             hint=f"its classes: {', '.join(classes)}; leave the list empty "
+                             "to attribute every class")
+
+
 def check_config(config: dict) -> None:
     """Raise :class:`InputError` for a config that is valid JSON but inconsistent."""
     check_distance(config["tomtom"]["engine"], config["tomtom"]["dist"])
@@ -238,6 +345,63 @@ def check_config(config: dict) -> None:
         _check_dataset(name, spec, config.get("genomes", {}))
     for name, spec in config.get("architectures", {}).items():
         _check_architecture(name, spec, config)
+    check_attribution_classes(config)
+
+
+# Where Debian's packages put the example genomes (config/peaks_example.yaml, the tests).
+DEBIAN_GENOMES = {"/usr/share/doc/bowtie/examples/": "bowtie-examples"}
+
+
+def _local_files(config: dict) -> list[tuple[str, str]]:
+    """(config key, path) of every local file the config names as an input: genomes the
+    datasets use, the datasets' own files, and a user motif database."""
+    used = {spec["genome"] for spec in config["datasets"].values() if "genome" in spec}
+    used |= {genome for spec in config["datasets"].values()
+             for genome in spec.get("genomic_benchmark", {}).get("genomes", {}).values()}
+    files = [(f"genomes.{name}.path", spec["path"])
+             for name, spec in config.get("genomes", {}).items()
+             if name in used and "path" in spec]
+    for name, spec in config["datasets"].items():
+        key = f"datasets.{name}"
+        intervals, sequences, peaks = (spec.get(block, {}) for block in
+                                       ("intervals", "sequences", "peaks"))
+        files += [(f"{key}.intervals.bed", intervals["bed"])] if "bed" in intervals else []
+        files += [(f"{key}.intervals.classes.{label}", path)
+                  for label, path in intervals.get("classes", {}).items()]
+        files += [(f"{key}.sequences.{form}", sequences[form]) for form in ("fasta", "tsv")
+                  if form in sequences]
+        files += [(f"{key}.peaks.files.{tf}", path)
+                  for tf, path in peaks.get("files", {}).items()]
+        files += [(f"{key}.peaks.blacklist", peaks["blacklist"])] if peaks.get(
+            "blacklist") else []
+    if "meme" in config.get("motif_db", {}):
+        files.append(("motif_db.meme", config["motif_db"]["meme"]))
+    return files
+
+
+# Folders of the workflow's own outputs: a config may name files rules make there (the
+# synthetic genome and peaks of config/peaks_synthetic.yaml).
+MADE_HERE = ("resources/", "results/")
+
+
+def check_paths(config: dict) -> None:
+    """Raise :class:`InputError` naming the config key of the first local input file that
+    does not exist (relative paths are taken from the working directory; files the workflow
+    makes, under :data:`MADE_HERE`, are left to it)."""
+    for key, path in _local_files(config):
+        if Path(path).exists() or str(path).startswith(MADE_HERE):
+            continue
+        package = next((name for folder, name in DEBIAN_GENOMES.items()
+                        if str(path).startswith(folder)), None)
+        if package:
+            hint = (f"install the Debian package {package} (apt-get install {package}, or "
+                    "scripts/setup.sh --dev)")
+        elif key.startswith("genomes."):
+            hint = ("correct the path, or give the genome's url (and sha256) instead to "
+                    "download it")
+        else:
+            hint = f"correct the path (relative paths start in {Path.cwd()})"
+        raise InputError(f"file not found: {path}", key=key, hint=hint)
 
 
 def gpu_slot_advice(gpu_resource: int, gpus: dict) -> str | None:

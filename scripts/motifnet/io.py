@@ -25,12 +25,13 @@ def is_gzip(path: str | os.PathLike) -> bool:
 
 
 def open_text(path: str | os.PathLike) -> IO[str]:
-    """Open a text file for reading, gzipped or not."""
+    """Open a UTF-8 text file for reading, gzipped or not; a byte-order mark at its start (as
+    spreadsheet programs write) is dropped."""
     if not Path(path).exists():
         raise InputError("file not found", path=path, hint="check the path in the config")
     if is_gzip(path):
-        return gzip.open(path, "rt")
-    return open(path, "rt")
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return open(path, "rt", encoding="utf-8-sig")
 
 
 def text_lines(path: str | os.PathLike) -> Iterator[tuple[int, str]]:

@@ -16,9 +16,11 @@ from motifnet import __version__
 from motifnet.config import (
     attribution_method,
     check_config,
+    check_paths,
     gpu_slot_advice,
     motif_layers,
     motif_paths,
+    schema_problem,
 )
 from motifnet.data.download import file_name
 from motifnet.data.kinds import (
@@ -31,11 +33,18 @@ from motifnet.data.kinds import (
 )
 from motifnet.train.settings import learning_settings, resolve_training
 
-validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+try:
+    validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+except WorkflowError as error:
+    message = schema_problem(error, verbose=workflow.output_settings.verbose)
+    if message is None:
+        raise
+    raise WorkflowError(message) from None
 # `--config offline=true` arrives as a string (the schema allows it); Snakemake only converts
 # True/False.
 config["offline"] = config["offline"] in (True, "true", "yes")
 check_config(config)
+check_paths(config)
 
 DATASETS = list(config["datasets"])
 ARCHITECTURES = list(config["architectures"])

@@ -82,6 +82,16 @@ def read_bed(
         if text.startswith(("track", "browser")):
             continue
         cols = text.split("\t")
+        beyond = {"label_columns": [c for c in label_columns if c > len(cols)],
+                  "split_column": [c for c in [split_column] if c and c > len(cols)]}
+        asked = next((name for name, columns in beyond.items() if columns), None)
+        if len(cols) >= 3 and asked:
+            raise InputError(
+                f"intervals.{asked} asks for column(s) {beyond[asked]}, but the line has "
+                f"{len(cols)} tab-separated columns", path=path, line=number,
+                key=f"intervals.{asked}",
+                hint="columns count from 1 (chrom, start, end, name, score, strand, then "
+                "yours); name columns the file has")
         if len(cols) < needed:
             raise InputError(
                 f"{len(cols)} tab-separated columns, at least {needed} needed",

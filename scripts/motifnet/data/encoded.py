@@ -200,9 +200,17 @@ def encode_dataset(sequences: str | os.PathLike, split_paths: Sequence[str | os.
     if task == "regression":
         table = transform_targets(table, transform, sequences, f"datasets.{dataset}.transform")
         targets = {"transform": transform}
+    try:
+        if split["method"] == "kfold":
+            fold_of = kfold_assignment(table.frame, table.y, task, split["k"], split["seed"])
+            assignment = fold_splits(fold_of, 1, split["val_fraction"], split["seed"])
+        else:
+            assignment = assign_splits(table.frame, split)
+    except InputError as error:
+        raise InputError(error.problem, path=error.path, line=error.line,
+                         key=error.key and f"datasets.{dataset}.{error.key}",
+                         hint=error.hint) from None
     if split["method"] == "kfold":
-        fold_of = kfold_assignment(table.frame, table.y, task, split["k"], split["seed"])
-        assignment = fold_splits(fold_of, 1, split["val_fraction"], split["seed"])
         everything = EncodedSplit(encode(table.frame["sequence"].tolist(), dtype, unknown),
                                   table.y, table.frame["id"].to_numpy(str))
         save_split(folds[0], everything)
@@ -214,7 +222,7 @@ def encode_dataset(sequences: str | os.PathLike, split_paths: Sequence[str | os.
                                      everything.y[assignment == name],
                                      everything.ids[assignment == name]) for name in SPLITS}
     else:
-        splits = encode_splits(table, assign_splits(table.frame, split), dtype, unknown)
+        splits = encode_splits(table, assignment, dtype, unknown)
     return save_dataset(split_paths, encoding_path, splits, {
         "dataset": dataset, "task": task, "classes": table.classes, "dtype": dtype,
         "unknown": unknown, **targets,

@@ -1,12 +1,12 @@
-"""Prepare a genome FASTA: take a local file or a verified download, decompress, index; read
-one chromosome back fast."""
+"""Prepare a genome FASTA: take a local file or a verified download, decompress, normalise
+Windows line endings, index; read one chromosome back fast."""
 
 from __future__ import annotations
 
 import gzip
 import logging
 import os
-import shutil
+import re
 import zlib
 from pathlib import Path
 
@@ -42,19 +42,52 @@ def check_fasta_head(path: str | os.PathLike, probe_bytes: int = 1 << 20) -> Non
             )
 
 
-def decompress_to(source: str | os.PathLike, dest: str | os.PathLike) -> None:
-    """Gunzip ``source`` to ``dest`` atomically; link a plain FASTA instead of copying it."""
-    if not is_gzip(source):
+def _has_carriage_returns(path: str | os.PathLike, probe_bytes: int = 1 << 20) -> bool:
+    with open(path, "rb") as handle:
+        return b"\r" in handle.read(probe_bytes)
+
+
+def decompress_to(source: str | os.PathLike, dest: str | os.PathLike,
+                  strip_cr: bool = False) -> None:
+    """Gunzip ``source`` to ``dest`` atomically, dropping carriage returns (Windows line ends)
+    on the way; link a plain FASTA instead of copying it unless ``strip_cr`` or it has them."""
+    packed = is_gzip(source)
+    if not packed and not strip_cr and not _has_carriage_returns(source):
         Path(dest).unlink(missing_ok=True)
         os.symlink(Path(source).resolve(), dest)
         return
+    Path(dest).unlink(missing_ok=True)
     with atomic_path(dest) as tmp:
         try:
-            with gzip.open(source, "rb") as src, open(tmp, "wb") as out:
-                shutil.copyfileobj(src, out, 1 << 22)
+            with (gzip.open(source, "rb") if packed else open(source, "rb")) as src, \
+                    open(tmp, "wb") as out:
+                while chunk := src.read(1 << 22):
+                    out.write(chunk.replace(b"\r", b""))
         except (OSError, EOFError, zlib.error) as error:
             raise InputError(f"cannot decompress ({error})", path=source,
                              hint="the gzip file is truncated or corrupt: replace it") from None
+    if not packed:
+        log.info("%s has Windows (CRLF) line endings: the prepared copy has Unix ones", source)
+
+
+def _crlf_records(fai: Path) -> list[str]:
+    """Records whose index says their lines end in more than one byte (CRLF past the probe)."""
+    names = []
+    for line in fai.read_text().splitlines():
+        fields = line.split("\t")
+        if int(fields[4]) - int(fields[3]) > 1:
+            names.append(fields[0])
+    return names
+
+
+def header_lines(path: str | os.PathLike, name: str) -> list[int]:
+    """1-based line numbers of the FASTA headers whose record name is ``name``."""
+    found = []
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.startswith(b">") and line[1:].split(maxsplit=1)[:1] == [name.encode()]:
+                found.append(number)
+    return found
 
 
 def index_fasta(path: str | os.PathLike) -> Path:
@@ -63,6 +96,14 @@ def index_fasta(path: str | os.PathLike) -> Path:
         Faidx(str(path), rebuild=True).close()
     except (FastaIndexingError, ValueError) as error:
         Path(f"{path}.fai").unlink(missing_ok=True)
+        duplicate = re.fullmatch(r'Duplicate key "(.*)"', str(error))
+        if duplicate:
+            name = duplicate.group(1)
+            lines = header_lines(path, name)
+            raise InputError(
+                f"chromosome name '{name}' is used by more than one record (headers at lines "
+                f"{', '.join(map(str, lines))})", path=path, line=lines[1] if lines[1:] else None,
+                hint="give every record its own name (rename or drop the duplicate)") from None
         raise InputError(f"cannot index the FASTA: {error}", path=path,
                          hint="lines of a record must have equal lengths; reformat it "
                          "(e.g. seqkit seq -w 60)") from None
@@ -78,10 +119,14 @@ def prepare_genome(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
     decompress_to(source, dest)
     try:
         check_fasta_head(dest)
-        return index_fasta(dest)
+        fai = index_fasta(dest)
+        if _crlf_records(fai):
+            decompress_to(source, dest, strip_cr=True)
+            fai = index_fasta(dest)
+        return fai
     except InputError as error:
         Path(dest).unlink(missing_ok=True)
-        raise InputError(error.problem, path=source, hint=error.hint) from None
+        raise InputError(error.problem, path=source, line=error.line, hint=error.hint) from None
 
 
 def prepare_configured_genome(spec: dict, dest: str | os.PathLike,

@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 
 TASKS = ("binary", "multilabel", "multiclass", "regression")
 BINARY_VALUES = {"0", "1"}
+# A multiclass label column with at least MIN_CLASS_SIZE classes and fewer than
+# MIN_MEAN_CLASS_SIZE sequences per class on average is refused (an id or name column taken
+# for labels); classes smaller than MIN_CLASS_SIZE are warned about (too few to train or to
+# evaluate on).
+MIN_MEAN_CLASS_SIZE = 2
+MIN_CLASS_SIZE = 10
 
 
 @dataclass
@@ -190,10 +196,33 @@ def from_label_columns(table: BedTable, task: str, positive: str | None,
         if len(classes) < 2:
             raise InputError(f"label column '{column}' holds one class only",
                              path=table.path, hint="a classifier needs at least two classes")
+        check_class_sizes(table, column)
         index = {name: i for i, name in enumerate(classes)}
         codes = table.labels[column].map(index).to_numpy()
         y = np.eye(len(classes), dtype=np.uint8)[codes]
     return LabelledIntervals(_with_sources(table), y, classes)
+
+
+def check_class_sizes(table: BedTable, column: str) -> None:
+    """Refuse a multiclass label column with nearly as many classes as sequences (at least
+    MIN_CLASS_SIZE classes, fewer than MIN_MEAN_CLASS_SIZE sequences per class on average: an id
+    or name column); warn about classes with fewer than MIN_CLASS_SIZE members."""
+    sizes = table.labels[column].value_counts()
+    n, k = int(sizes.sum()), len(sizes)
+    if k >= MIN_CLASS_SIZE and n < MIN_MEAN_CLASS_SIZE * k:
+        shown = ", ".join(map(str, sizes.index[:3]))
+        raise InputError(
+            f"label column '{column}' holds {k} classes for {n} sequences ({shown}, ...; "
+            f"{n / k:.2f} per class, at least {MIN_MEAN_CLASS_SIZE} needed): it looks like a "
+            "name or id column, not class labels", path=table.path,
+            hint="point label_columns at the column of class names (columns count from 1; "
+            "BED column 4 is the name), or give one BED per class with intervals.classes")
+    small = sizes[sizes < MIN_CLASS_SIZE]
+    if len(small):
+        log.warning("%s: %d of %d classes in label column '%s' have fewer than %d sequences "
+                    "(%s): too few to learn or evaluate them; merge or drop those classes",
+                    table.path, len(small), k, column, MIN_CLASS_SIZE,
+                    ", ".join(f"{name} {count}" for name, count in small.head(5).items()))
 
 
 def _from_class_files(classes: dict[str, str], task: str, positive: str | None,

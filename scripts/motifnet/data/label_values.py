@@ -35,6 +35,20 @@ def bed_labels(path: str, column: int) -> set[str]:
     return values
 
 
+def bed_columns(path: str) -> int | None:
+    """Tab-separated columns of a BED file's first interval line; None where it has none or
+    cannot be read (the job reports it)."""
+    if not Path(path).is_file():
+        return None
+    try:
+        for line in _lines(path):
+            if line.strip() and not line.startswith(("#", "track", "browser")):
+                return len(line.split("\t"))
+    except (OSError, EOFError, UnicodeDecodeError, ValueError):
+        return None
+    return None
+
+
 def fasta_labels(path: str) -> set[str]:
     """Labels of FASTA headers ``>ID label=X`` or ``>ID X``."""
     values = set()

@@ -3,10 +3,14 @@ cross-validation (:func:`kfold_assignment`, :func:`fold_splits`)."""
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+
+log = logging.getLogger(__name__)
 
 SPLITS = ("train", "val", "test")
 
@@ -43,6 +47,11 @@ def assign_splits(frame: pd.DataFrame, spec: dict) -> np.ndarray:
         split[order[n_test:n_test + n_val]] = "val"
     elif method == "chromosomes":
         chrom = frame["chrom"].to_numpy()
+        for name in ("test", "val"):
+            absent = sorted(set(spec.get(f"{name}_chromosomes") or []) - set(chrom))
+            if absent:
+                log.warning("split.%s_chromosomes %s: not among the chromosomes of the data",
+                            name, ", ".join(absent))
         split = np.full(n, "train", dtype=object)
         split[np.isin(chrom, spec["test_chromosomes"])] = "test"
         if spec.get("val_chromosomes"):
@@ -66,9 +75,37 @@ def assign_splits(frame: pd.DataFrame, spec: dict) -> np.ndarray:
                          hint="use random, chromosomes or predefined")
     for name in SPLITS:
         if not (split == name).any():
-            raise InputError(f"the {name} split is empty", key="split",
-                             hint="check the held-out chromosomes or fractions")
+            raise _empty_split(name, frame, spec)
     return split.astype(str)
+
+
+def _empty_split(name: str, frame: pd.DataFrame, spec: dict) -> InputError:
+    """Why a split came out empty, naming the held-out chromosomes the data lacks."""
+    held_out = spec.get(f"{name}_chromosomes") if spec["method"] == "chromosomes" else None
+    if spec["method"] == "chromosomes" and name == "train":
+        return InputError(f"the train split is empty: every chromosome of the data "
+                          f"({', '.join(map(str, pd.unique(frame['chrom'])[:10]))}) is held out",
+                          key="split.test_chromosomes",
+                          hint="hold out fewer chromosomes for validation and testing")
+    if not held_out:
+        hint = ("check the held-out chromosomes or fractions" if spec["method"] != "predefined"
+                else f"label some rows of the split column {name}")
+        return InputError(f"the {name} split is empty ({len(frame)} sequences)",
+                          key=f"split.{'fractions' if spec['method'] == 'random' else 'method'}",
+                          hint=hint)
+    present = sorted(map(str, pd.unique(frame["chrom"])))
+    absent = [chrom for chrom in held_out if chrom not in present]
+    shown = ", ".join(present[:10]) + (", ..." if len(present) > 10 else "")
+    if absent:
+        problem = (f"the {name} split is empty: {name}_chromosomes {', '.join(absent)} "
+                   f"{'is' if len(absent) == 1 else 'are'} not among the chromosomes of the "
+                   "data")
+    else:
+        problem = (f"the {name} split is empty: its chromosomes "
+                   f"{', '.join(held_out)} are held out for another split too")
+    return InputError(problem, key=f"split.{name}_chromosomes",
+                      hint=f"the data's chromosomes: {shown} (names must match exactly, "
+                      "e.g. chr1 vs 1)")
 
 
 def kfold_assignment(frame: pd.DataFrame, y: np.ndarray, task: str, k: int,

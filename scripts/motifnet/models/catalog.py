@@ -16,6 +16,7 @@ from .spec import (
     activation,
     count,
     dropout,
+    kernel_problem,
     pool_problem,
     pooled_length,
     same_offset,
@@ -98,7 +99,8 @@ class KooCNNSpec(ArchitectureSpec):
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
         after1, _ = cls.positions(hparams, length)
-        return pool_problem("the first max-pool", length, hparams["pool1"]) or pool_problem(
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem(
+            "the first max-pool", length, hparams["pool1"]) or pool_problem(
             "the second max-pool", after1, hparams["pool2"]
         )
 
@@ -127,7 +129,8 @@ class PromoterCNNSpec(ArchitectureSpec):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after conv1", length, hparams["pool1"])
+        return kernel_problem("conv1 (kernel1)", hparams["kernel1"], length) or pool_problem(
+            "the max-pool after conv1", length, hparams["pool1"])
 
     @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
@@ -147,6 +150,10 @@ class DeepBindSpec(ArchitectureSpec):
         "dense_units": size(32),
         "dropout": dropout(0.5),
     }
+
+    @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
 
     @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
@@ -222,6 +229,10 @@ class _StemSpec(ArchitectureSpec):
     which map to input windows (conv1 width k, conv2 2k - 1, ...)."""
 
     @classmethod
+    def length_problem(cls, hparams: dict, length: int) -> str | None:
+        return kernel_problem("conv1 (kernel)", hparams["kernel"], length)
+
+    @classmethod
     def motif_windows(cls, hparams: dict) -> dict[str, tuple[int, int]]:
         return stacked_windows([hparams["kernel"]] * hparams["stem_convs"])
 
@@ -261,7 +272,8 @@ class PromoterNetSpec(_StemSpec):
 
     @classmethod
     def length_problem(cls, hparams: dict, length: int) -> str | None:
-        return pool_problem("the max-pool after the stem", length, hparams["pool"])
+        return super().length_problem(hparams, length) or pool_problem(
+            "the max-pool after the stem", length, hparams["pool"])
 
     @classmethod
     def recurrent_layer(cls, hparams: dict) -> tuple[str, str] | None:

@@ -115,6 +115,15 @@ def pool_problem(layer: str, length: int, window: int) -> str | None:
     return None
 
 
+def kernel_problem(layer: str, kernel: int, length: int) -> str | None:
+    """A filter wider than the sequence it scans is refused: no window of it lies inside the
+    sequence, so it yields no motif."""
+    if kernel > length:
+        return (f"the {layer} filters are {kernel} nt wide, wider than the {length} nt "
+                "sequences (no window lies inside a sequence, so no motif can come out)")
+    return None
+
+
 def shortest_length(fits: Callable[[int], bool]) -> int:
     """Smallest sequence length for which ``fits(length)`` holds (fits is monotone)."""
     high = 1

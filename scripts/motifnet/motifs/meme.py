@@ -81,16 +81,18 @@ def write_meme(
             handle.write("\n")
 
 
-def read_meme(path: str | os.PathLike) -> list[Motif]:
-    """Motifs of a MEME file (minimal format, or a MEME/STREME/DREME text output)."""
-    return read_meme_file(path)[0]
+def read_meme(path: str | os.PathLike, allow_empty: bool = False) -> list[Motif]:
+    """Motifs of a MEME file (minimal format, or a MEME/STREME/DREME text output); a file
+    without any is an error (a motif database) unless ``allow_empty`` (a query set)."""
+    return read_meme_file(path, allow_empty)[0]
 
 
-def read_meme_file(path: str | os.PathLike) -> tuple[list[Motif], tuple[float, ...]]:
+def read_meme_file(path: str | os.PathLike,
+                   allow_empty: bool = False) -> tuple[list[Motif], tuple[float, ...]]:
     """Motifs and background letter frequencies (uniform when absent) of a MEME file."""
     with open_text(path) as handle:
         lines = [line.rstrip("\r\n") for line in handle]
-    return _Parser(path, lines).parse()
+    return _Parser(path, lines).parse(allow_empty)
 
 
 class _Parser:
@@ -104,7 +106,7 @@ class _Parser:
         line = None if index is None else index + 1
         return InputError(problem, path=self.path, line=line, hint=hint)
 
-    def parse(self) -> tuple[list[Motif], tuple[float, ...]]:
+    def parse(self, allow_empty: bool = False) -> tuple[list[Motif], tuple[float, ...]]:
         motifs: list[Motif] = []
         background: tuple[float, ...] = UNIFORM
         seen: dict[str, int] = {}
@@ -129,7 +131,7 @@ class _Parser:
                 i = end
                 continue
             i += 1
-        if not motifs:
+        if not motifs and not allow_empty:
             raise self.error(
                 "empty motif database: no 'MOTIF' block with a letter-probability matrix",
                 None,

@@ -123,13 +123,20 @@ def name_filters(queries: str | os.PathLike, filters: str | os.PathLike,
     settings, queries not compared, and the scores of each layer)."""
     table = read_filter_table(filters)
     groups = {layer: group["id"].tolist() for layer, group in table.groupby("layer", sort=False)}
-    naming = name_queries(read_meme(queries) if len(table) else [], groups, motif_db, settings,
-                          ground_truth, outputs.matches, id_column="filter", unit="filters",
-                          threads=threads)
+    motifs = read_meme(queries, allow_empty=True) if len(table) else []
+    naming = name_queries(motifs, groups, motif_db, settings, ground_truth, outputs.matches,
+                          id_column="filter", unit="filters", threads=threads)
     names = naming.names.rename(columns={"group": "layer"})
     write_names(outputs.names, names[["layer", "filter", *NAME_COLUMNS]])
     learned = {"engine": naming.engine, "settings": dict(settings),
                "not_compared": naming.not_compared, "layers": naming.scores}
+    if len(table) and not motifs:
+        learned["no_queries"] = (
+            f"none of the {len(table)} filters gave a PFM (no window above the activation "
+            "threshold inside a sequence): nothing was compared and no filter is named")
+        log.warning("%s: %s; see filters.tsv (max_activation, nsites), and check the model's "
+                    "first-layer width against the sequence length", queries,
+                    learned["no_queries"])
     write_json(outputs.scores, learned)
     return learned
 

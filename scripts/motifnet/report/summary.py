@@ -44,8 +44,8 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
     what the first motif layer learned (``filters_named``, ``fraction_named`` and ``top_tfs``
     count *named* filters, ``fraction_significant`` those with E < threshold, see
     :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their
-    fractions as ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
-    dataset has Koo & Eddy's synthetic design."""
+    fractions as ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`.
+    ``synthetic``: the dataset has Koo & Eddy's synthetic design."""
     row = {
         "dataset": dataset,
         "synthetic": bool(synthetic),
@@ -63,10 +63,14 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         "train_seconds": metrics.get("train_seconds"),
         "seconds_per_epoch": metrics.get("seconds_per_epoch"),
         "epochs": metrics.get("epochs_run"),
+        "best_epoch": metrics.get("best_epoch"),
+        # early stopping / at the cap, plateaued / stopped at the cap, still improving
+        "stopped": metrics.get("stopped"),
         "device": metrics.get("device"),
     }
     if metrics.get("task") == "regression":  # classification columns stay empty
-        row.update({f"test_{key}": metrics.get(key) for key in ("pearson", "spearman", "r2", "mse")})
+        row.update({f"test_{key}": metrics.get(key)
+                    for key in ("pearson", "spearman", "r2", "mse")})
     if learned and learned["layers"]:
         layer, *others = learned["layers"]
         score = _layer_score(learned, layer)
@@ -132,6 +136,7 @@ HTML_COLUMNS = {
     "test_pearson": "test Pearson r",
     "test_spearman": "test Spearman rho",
     "test_r2": "test R2",
+    "stopped": "training stopped",
     "filters": "filters",
     "fraction_named": "named",
     "fraction_named_shuffled": "named (shuffled null)",

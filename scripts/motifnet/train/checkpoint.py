@@ -1,4 +1,5 @@
-"""``model.pt``: a trained model with everything needed to rebuild and use it.
+"""``model.pt``: a trained model with everything needed to rebuild and use it; and the
+per-epoch state a killed training job resumes from (``model.pt.resume``).
 
 The file is a ``torch.save`` of a plain dict (tensors, strings, numbers, lists, dicts), so it
 loads with ``weights_only=True``. Keys: format, state_dict, model (registry name), hparams,
@@ -10,7 +11,10 @@ scaled back by).
 
 from __future__ import annotations
 
+import logging
 import os
+from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
@@ -19,6 +23,8 @@ from ..errors import InputError
 from ..io import atomic_path
 from ..models.base import MotifModel
 from ..models.registry import build_model
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 
@@ -71,3 +77,46 @@ def load_model(path: str | os.PathLike,
     model.load_state_dict(payload.pop("state_dict"))
     model.to(device).eval()
     return model, payload
+
+
+def resume_path(model_path: str | os.PathLike) -> Path:
+    """Where the training job of ``model.pt`` keeps its per-epoch state: beside it."""
+    return Path(f"{model_path}.resume")
+
+
+@dataclass
+class Resume:
+    """A training job's per-epoch state file (``model.pt.resume``): the loop's
+    :meth:`~.loop.Trainer.state_dict` and progress after the last completed epoch, written
+    atomically, loaded only when ``fingerprint`` (model, settings, data) is unchanged, and
+    removed when the job has written its outputs."""
+
+    path: Path
+    fingerprint: dict
+
+    def load(self) -> dict | None:
+        """The saved state, or None (none saved, or saved for other settings or data)."""
+        if not self.path.exists():
+            return None
+        try:
+            state = torch.load(self.path, map_location="cpu", weights_only=True)
+        except Exception as error:  # noqa: BLE001 (any unreadable state: train from the start)
+            log.warning("%s is unreadable (%s): training starts from epoch 1", self.path, error)
+            return None
+        if state.get("fingerprint") != self.fingerprint:
+            log.info("%s was saved for other settings or data: training starts from epoch 1",
+                     self.path)
+            return None
+        return state
+
+    def save(self, state: dict) -> None:
+        with atomic_path(self.path) as tmp:
+            torch.save({**state, "fingerprint": self.fingerprint}, tmp)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def data_fingerprint(*paths: str | os.PathLike) -> list[list]:
+    """Name, size and modification time of each input file: a re-encoded dataset differs."""
+    return [[Path(p).name, os.stat(p).st_size, os.stat(p).st_mtime_ns] for p in paths]

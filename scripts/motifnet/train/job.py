@@ -1,7 +1,8 @@
 """One training job, a dataset x architecture: fit, evaluate on the test split, write it all.
 
 Outputs are written only at the end, atomically, so a failed run leaves no complete-looking
-files.
+files; the state after each epoch is kept beside them (``model.pt.resume``), so that a killed
+job, run again, goes on from its last completed epoch.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from ..errors import InputError
 from ..io import write_json, write_tsv
 from ..models.registry import build_model
 from . import plots
-from .checkpoint import save_checkpoint
+from .checkpoint import Resume, data_fingerprint, resume_path, save_checkpoint
 from .devices import job_device
 from .loop import fit, predict, seed_everything
 from .metrics import compute_metrics
+from .settings import RESOURCE_KEYS
+from .stopping import stop_record
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +69,15 @@ class Fold:
 def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dict,
                        device: torch.device, outputs: Outputs, threads: int,
                        train: str | None = None, val: str | None = None,
-                       test: str | None = None, fold: Fold | None = None) -> dict:
+                       test: str | None = None, fold: Fold | None = None,
+                       attribution_classes: list[str] = ()) -> dict:
     """Train one architecture on one dataset (its ``train``/``val``/``test`` splits, or one
     ``fold``), evaluate it on the test split, write ``outputs``.
 
     ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
-    needed). Returns the test metrics written to ``outputs.metrics``.
+    needed); ``attribution_classes`` (the config's, where the model will be attributed) are
+    checked against the dataset's classes before training. Returns the test metrics written
+    to ``outputs.metrics``.
     """
     torch.set_num_threads(threads)
     if fold is None:
@@ -81,6 +87,12 @@ def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dic
         data = fold_data(fold.all, fold.folds, fold.split, fold.number)
         log.info("fold %d of %d", fold.number, fold.split["k"])
     task, classes = info["task"], list(info["classes"])
+    unknown = [name for name in attribution_classes if name not in classes]
+    if unknown:
+        raise InputError(f"class(es) {unknown} are not classes of this dataset; nothing "
+                         "trained", key="attribution.classes",
+                         hint=f"its classes: {', '.join(classes)}; leave the list empty to "
+                         "attribute every class")
     log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
              info.get("dataset", encoding), task, len(classes), info["length"],
              len(data["train"].x), len(data["val"].x), len(data["test"].x))
@@ -92,7 +104,12 @@ def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dic
     log.info("model %s, %d parameters, hparams %s; device %s, %d threads",
              model_name, n_parameters, model.hparams, device, threads)
 
-    result = fit(model, data["train"], data["val"], task, cfg, device)
+    resume = Resume(resume_path(outputs.model), {
+        "model": model_name, "params": params,
+        "training": {k: v for k, v in cfg.items() if k not in ("device", *RESOURCE_KEYS)},
+        "data": data_fingerprint(*((train, val) if fold is None else (fold.all, fold.folds)),
+                                 encoding)})
+    result = fit(model, data["train"], data["val"], task, cfg, device, resume)
     model.load_state_dict(result.best_state)
     held_out = data["test"]
     loss = cfg.get("loss", "mse")
@@ -101,12 +118,16 @@ def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dic
         prob = result.scale.restored(prob)
     metrics = compute_metrics(held_out.y, prob, task, classes)
     epochs_run = len(result.history)
+    stop = stop_record(early_stopped=result.early_stopped, best_epoch=result.best_epoch,
+                       epochs_run=epochs_run, epochs=cfg["epochs"], patience=cfg["patience"])
     metrics.update({
         "n_parameters": int(n_parameters),
         "train_seconds": round(result.seconds, 3),
         "seconds_per_epoch": round(result.seconds / epochs_run, 3),
         "best_epoch": result.best_epoch,
         "epochs_run": epochs_run,
+        "select_on": cfg["select_on"],
+        **stop,
         "device": str(device),
     })
     if task == "regression":
@@ -118,12 +139,13 @@ def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dic
     log.info("test: %s (best epoch %d)", ", ".join(
         f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
         for key in headline), result.best_epoch)
+    log.info("stopped after %d of %d epochs: %s", epochs_run, cfg["epochs"], stop["stopped"])
 
     history = pd.DataFrame(result.history)
     write_tsv(outputs.history, history, float_format="%.6g")
     write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
     if outputs.curves:
-        plots.plot_curves(history, result.best_epoch, outputs.curves)
+        plots.plot_curves(history, result.best_epoch, outputs.curves, stop["stopped"])
     if outputs.scatter:
         plots.plot_scatter(held_out.y, prob, classes, outputs.scatter)
     if outputs.roc:
@@ -134,6 +156,7 @@ def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dic
     save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
                     best_epoch=result.best_epoch, seconds=result.seconds, device=str(device),
                     target_scale=result.scale.record() if result.scale else None)
+    resume.remove()
     return metrics
 
 

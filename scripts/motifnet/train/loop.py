@@ -2,12 +2,13 @@
 
 An epoch's data lives in tensors (moved to the GPU once when there is one); a batch is an
 index slice of a pre-shuffled permutation (or of a weighted draw), so there is no per-sample
-Python and no DataLoader. The model with the best validation AUROC (macro over classes) is
-kept (for a regression task: the best validation Pearson r, mean over targets); training stops
-early after ``patience`` epochs without improvement. A regression model trained with MSE learns
-each target centred and scaled by its training mean and sd (``standardize``), so that every
-target weighs alike in the loss; its predictions are scaled back (:class:`TargetScale`). The settings
-(DEFAULTS, resolve_training) live in the torch-free :mod:`.settings`.
+Python and no DataLoader. The model with the best validation score (``select_on``: macro
+AUROC over classes, for a regression task the mean Pearson r over targets, or the lowest loss)
+is kept; training stops early after ``patience`` epochs without improvement. A regression
+model trained with MSE learns each target centred and scaled by its training mean and sd
+(``standardize``), so that every target weighs alike in the loss; its predictions are scaled
+back (:class:`TargetScale`). The settings (DEFAULTS, resolve_training) live in the torch-free
+:mod:`.settings`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from torch import Tensor, nn
 
 from ..data.encoded import EncodedSplit
 from ..errors import InputError
+from .checkpoint import Resume
 from .metrics import macro_auprc, macro_auroc, mean_pearson
 
 log = logging.getLogger(__name__)
@@ -190,6 +192,7 @@ class FitResult:
     best_epoch: int
     history: list[dict]
     seconds: float
+    early_stopped: bool = False
     scale: TargetScale | None = None
 
 
@@ -222,8 +225,10 @@ class Trainer:
         self.val_loss_fn = make_loss(task, loss=loss)
         self.weights = (sample_weights(train.y, task)
                         if cfg["class_weighting"] == "sampler" and task != "regression" else None)
-        self.optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"],
-                                           weight_decay=cfg["weight_decay"])
+        # Adam's weight decay is an L2 penalty in the gradient (Koo & Eddy's); AdamW's is decoupled
+        optimizer = torch.optim.Adam if cfg["optimizer"] == "adam" else torch.optim.AdamW
+        self.optimizer = optimizer(model.parameters(), lr=cfg["lr"],
+                                   weight_decay=cfg["weight_decay"])
         self.plateau = self.onecycle = None
         if cfg["scheduler"] == "plateau":
             self.plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
@@ -289,6 +294,47 @@ class Trainer:
         if self.plateau is not None:
             self.plateau.step(score)
 
+    def state_dict(self) -> dict:
+        """Everything the next epoch depends on: weights, optimizer, schedulers, loss scaler
+        and every random number generator (the batch order's and the global ones)."""
+        schedulers = {name: getattr(self, name).state_dict()
+                      for name in ("plateau", "onecycle") if getattr(self, name) is not None}
+        numpy_state = np.random.get_state()
+        return {
+            "model": {k: v.detach().to("cpu", copy=True)
+                      for k, v in self.model.state_dict().items()},
+            "optimizer": self.optimizer.state_dict(), "schedulers": schedulers,
+            "scaler": self.scaler.state_dict(), "generator": self.generator.get_state(),
+            "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+            "numpy_rng": [numpy_state[0], torch.from_numpy(numpy_state[1].copy()),
+                          *numpy_state[2:]],
+            "python_rng": list(random.getstate()),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore :meth:`state_dict` (the data stays where it was placed)."""
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        for name, scheduler_state in state["schedulers"].items():
+            getattr(self, name).load_state_dict(scheduler_state)
+        self.scaler.load_state_dict(state["scaler"])
+        self.generator.set_state(state["generator"])
+        torch.set_rng_state(state["torch_rng"])
+        if state["cuda_rng"] and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        kind, keys, *rest = state["numpy_rng"]
+        np.random.set_state((kind, keys.numpy(), *rest))
+        version, internal, gauss = state["python_rng"]
+        random.setstate((version, tuple(internal), gauss))
+
+
+def selection_score(val_auroc: float, val_loss: float, select_on: str) -> float:
+    """The score (higher is better) that picks the best epoch and stops early: validation
+    AUROC, or minus the loss (``select_on: val_loss``, and where AUROC is undefined because the
+    validation set lacks one of the labels)."""
+    return val_auroc if select_on == "val_auroc" and math.isfinite(val_auroc) else -val_loss
+
 
 def validation_scores(y: np.ndarray, prob: np.ndarray, task: str) -> dict[str, float]:
     """The validation values of an epoch: macro AUROC and AUPRC, or a regression task's mean
@@ -299,15 +345,28 @@ def validation_scores(y: np.ndarray, prob: np.ndarray, task: str) -> dict[str, f
 
 
 def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg: dict,
-        device: torch.device) -> FitResult:
-    """Train ``model`` on ``train``; select and early-stop on validation AUROC (regression:
-    mean Pearson r)."""
+        device: torch.device, resume: Resume | None = None) -> FitResult:
+    """Train ``model`` on ``train``; select and early-stop on the ``select_on`` score (for a
+    regression task ``val_auroc`` means the validation mean Pearson r).
+
+    With ``resume``, the state after each completed epoch is saved there, and a state saved
+    by a killed run is taken up: training goes on from the epoch after it, as if never
+    interrupted.
+    """
     seed_everything(cfg["seed"])
     trainer = Trainer(model, train, val, task, cfg, device)
     history: list[dict] = []
-    best_score, best_epoch, best_state = -math.inf, 0, {}
-    started = time.perf_counter()
-    for epoch in range(1, cfg["epochs"] + 1):
+    best_score, best_epoch, best_state, early_stopped = -math.inf, 0, {}, False
+    first, earlier = 1, 0.0
+    saved = resume.load() if resume is not None else None
+    if saved is not None:
+        trainer.load_state_dict(saved["trainer"])
+        history, best_epoch, best_state = saved["history"], saved["best_epoch"], saved["best"]
+        best_score, earlier, first = saved["best_score"], saved["seconds"], saved["epoch"] + 1
+        log.info("resuming after epoch %d of %d (state saved by an interrupted run in %s)",
+                 saved["epoch"], cfg["epochs"], resume.path)
+    started = time.perf_counter() - earlier
+    for epoch in range(first, cfg["epochs"] + 1):
         epoch_started, lr = time.perf_counter(), trainer.lr
         train_loss = trainer.train_epoch()
         if not math.isfinite(train_loss):
@@ -316,10 +375,7 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         if not math.isfinite(val_loss):
             raise _diverged("the validation loss", epoch, trainer.amp is not None)
         scores = validation_scores(val.y, prob, task)
-        # Without both labels in the validation set, AUROC is undefined (Pearson r without
-        # variation): select on the loss.
-        first = next(iter(scores.values()))
-        score = first if math.isfinite(first) else -val_loss
+        score = selection_score(next(iter(scores.values())), val_loss, cfg["select_on"])
         improved = score > best_score
         if improved:
             best_score, best_epoch = score, epoch
@@ -335,6 +391,11 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         if epoch - best_epoch >= cfg["patience"]:
             log.info("early stop: no improvement for %d epochs; best epoch %d",
                      cfg["patience"], best_epoch)
+            early_stopped = True
             break
+        if resume is not None:
+            resume.save({"trainer": trainer.state_dict(), "epoch": epoch, "history": history,
+                         "best_epoch": best_epoch, "best": best_state, "best_score": best_score,
+                         "seconds": time.perf_counter() - started})
     return FitResult(best_state, best_epoch, history, time.perf_counter() - started,
-                     trainer.scale)
+                     early_stopped, trainer.scale)

@@ -25,9 +25,11 @@ SCORES = {"val_auroc": "AUROC", "val_auprc": "AUPRC", "val_pearson": "Pearson r"
 MAX_POINTS = 5000  # points drawn per target (a seeded random subset beyond)
 
 
-def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike) -> None:
+def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike,
+                stopped: str | None = None) -> None:
     """Loss, validation AUROC/AUPRC (regression: mean Pearson r) and learning rate per epoch;
-    the best epoch marked."""
+    the best epoch marked and, above, why training stopped (``stopped``, e.g. "stopped at the
+    cap, still improving")."""
     fig = Figure(figsize=(13, 3.8), layout="constrained")
     loss, score, lr = fig.subplots(1, 3)
     loss.plot(history["epoch"], history["train_loss"], marker=".", label="train")
@@ -46,6 +48,9 @@ def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     loss.legend(fontsize=8)
     score.legend(fontsize=8)
+    if stopped:
+        fig.suptitle(f"{len(history)} epochs, {stopped}", fontsize=10,
+                     color="firebrick" if "still improving" in stopped else "black")
     save_figure(fig, path)
 
 
