@@ -5,7 +5,7 @@ for the module, first by one target (`results/syn/cnn/tomtom.tsv`), then in full
 are checked with dry runs against that state: the jobs Snakemake would run are read from
 its job listing. The Snakemake report is built from the same state. A training job killed
 with SIGKILL (with Snakemake itself) runs in a copy.
-The last test times the up-to-date check of 4 datasets x 8 architectures (pytest -s).
+The last test times the up-to-date check of 4 datasets x 9 architectures (pytest -s).
 """
 
 from __future__ import annotations
@@ -252,11 +252,11 @@ def _create_outputs(workdir: Path, config: Path) -> int:
     return len(rows)
 
 
-def test_up_to_date_check_of_4_datasets_x_8_architectures(tmp_path: Path) -> None:
+def test_up_to_date_check_of_4_datasets_x_9_architectures(tmp_path: Path) -> None:
     from motifnet.models.catalog import known_models
 
     models = known_models()
-    assert len(models) == 8
+    assert len(models) == 9
     config = write_config(tmp_path / "config.yaml", {
         "datasets": {f"syn{i}": {"synthetic": {"n_sequences": 100, "seed": i}, **SYNTHETIC}
                      for i in range(4)},
@@ -275,7 +275,7 @@ def test_up_to_date_check_of_4_datasets_x_8_architectures(tmp_path: Path) -> Non
         if flag == "-n":
             output = done.stdout + done.stderr
             assert "Nothing to be done" in output, output[-3000:]
-    print(f"\nup-to-date check, 4 datasets x 8 architectures, {n_outputs} outputs:")
+    print(f"\nup-to-date check, 4 datasets x 9 architectures, {n_outputs} outputs:")
     for label, seconds in timings.items():
         print(f"  {label}: {seconds:.1f} s")
     assert max(timings.values()) < 120

@@ -277,6 +277,60 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
         motif_layers(config, dataset, name)
 
 
+def search_space(spec: dict, name: str) -> dict:
+    """A search's checked space: its own, else the default (seed 004's Table 2)."""
+    from .search.space import DEFAULT_SPACE, check_space
+
+    return check_space(spec.get("space") or DEFAULT_SPACE, f"search.{name}.space")
+
+
+def _check_search(name: str, spec: dict, config: dict) -> None:
+    """Datasets declared, objectives known, every value of the space one the model can take
+    on each dataset (with the space's fixed values, else the defaults, elsewhere)."""
+    from .models.architect_spec import ArchitectSpec
+    from .search.space import OBJECTIVES, fixed_values, is_training
+    from .train.settings import resolve_training
+
+    key = f"search.{name}"
+    if "search" in config["datasets"]:
+        raise InputError("a dataset named 'search' would share results/search/ with the "
+                         "searches", key="datasets.search", hint="rename the dataset")
+    for dataset in spec["datasets"]:
+        if dataset not in config["datasets"]:
+            raise InputError(f"dataset '{dataset}' is not declared", key=f"{key}.datasets",
+                             hint=f"declared datasets: {', '.join(config['datasets'])}")
+    for objective in spec["objectives"]:
+        if objective not in OBJECTIVES:
+            raise InputError(f"unknown objective '{objective}'", key=f"{key}.objectives",
+                             hint=f"known objectives: {', '.join(OBJECTIVES)}")
+    if len(set(spec["objectives"])) != len(spec["objectives"]):
+        raise InputError(f"an objective is listed twice: {spec['objectives']}",
+                         key=f"{key}.objectives", hint="list each objective once")
+    if "any_hit" in spec["objectives"]:
+        unknown = [d for d in spec["datasets"]
+                   if dataset_kind(config["datasets"][d]) != "synthetic"]
+        if unknown:
+            raise InputError(f"any_hit needs the embedded motifs of synthetic data; "
+                             f"{', '.join(unknown)} has none", key=f"{key}.objectives",
+                             hint="use fraction_named for other data")
+    resolve_training(config.get("training"), spec.get("training"), arch=f"<search {name}>")
+    space = search_space(spec, name)
+    base = {k: v for k, v in fixed_values(space).items() if not is_training(k)}
+    for param, entry in space.items():
+        if is_training(param) or not isinstance(entry, list):
+            continue
+        for value in entry:
+            hp = ArchitectSpec.check({**base, param: value})
+            for dataset in spec["datasets"]:
+                length = config["datasets"][dataset]["length"]
+                problem = ArchitectSpec.length_problem(hp, length)
+                if problem:
+                    raise InputError(
+                        f"{param}: {value!r} cannot take the {length} nt sequences of "
+                        f"dataset '{dataset}': {problem}", key=f"{key}.space.{param}",
+                        hint="drop the value, or search on longer sequences")
+
+
 def schema_problem(error: Exception, verbose: bool = False) -> str | None:
     """A short message for a config the JSON schema refuses (Snakemake's ``validate`` error,
     raised while handling jsonschema's ``ValidationError``): the key, where it is, and for an
@@ -345,6 +399,8 @@ def check_config(config: dict) -> None:
         _check_dataset(name, spec, config.get("genomes", {}))
     for name, spec in config.get("architectures", {}).items():
         _check_architecture(name, spec, config)
+    for name, spec in config.get("search", {}).items():
+        _check_search(name, spec, config)
     check_attribution_classes(config)
 
 

@@ -1,3 +1,4 @@
+import json
 import re
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from motifnet.config import (
     gpu_slot_advice,
     motif_layers,
     motif_paths,
+    search_space,
     schema_problem,
 )
 from motifnet.data.download import file_name
@@ -31,6 +33,8 @@ from motifnet.data.kinds import (
     peaks_settings,
     sequence_file,
 )
+from motifnet.search.found import found_architectures
+from motifnet.search.space import FILTER_OBJECTIVES
 from motifnet.train.settings import learning_settings, resolve_training
 
 try:
@@ -43,6 +47,8 @@ except WorkflowError as error:
 # `--config offline=true` arrives as a string (the schema allows it); Snakemake only converts
 # True/False.
 config["offline"] = config["offline"] in (True, "true", "yes")
+# The best architectures of finished searches (search.<name>.retrain) train like any other.
+config["architectures"].update(found_architectures(config))
 check_config(config)
 check_paths(config)
 
@@ -85,6 +91,9 @@ wildcard_constraints:
     dataset=one_of(DATASETS),
     arch=one_of(ARCHITECTURES),
     split="train|val|test",
+    search=one_of(list(config["search"])),
+    round=r"[1-9]\d*",
+    trial=r"\d+",
 
 
 # Datasets --------------------------------------------------------------------------------
@@ -422,3 +431,101 @@ def truth_files(wildcards):
 def expand_runs(pattern, runs):
     """``pattern`` filled for each (dataset, architecture) pair."""
     return [pattern.format(dataset=name, arch=arch) for name, arch in runs]
+
+
+# Search ----------------------------------------------------------------------------------
+
+
+def search_spec(name):
+    return config["search"][name]
+
+
+def search_folder(wildcards):
+    return f"results/search/{wildcards.search}"
+
+
+def search_trials(wildcards, rounds):
+    """Result files of the trials of ``rounds`` (their plans are checkpoints) on every dataset
+    of the search."""
+    files = []
+    for r in rounds:
+        plan = checkpoints.search_plan.get(search=wildcards.search, round=r).output.plan
+        with open(plan) as handle:
+            numbers = [t["number"] for t in json.load(handle)["trials"]]
+        files += [
+            f"results/search/{wildcards.search}/round{r}/trial{n}/{d}/result.json"
+            for n in numbers
+            for d in search_spec(wildcards.search)["datasets"]
+        ]
+    return files
+
+
+def plan_inputs(wildcards):
+    """A round's planning inputs: the earlier rounds' plans and trial results and the space
+    the previous round's analysis wrote (round 1: the config's space). Once planned, a round
+    stays planned (ancient: a rerun of an earlier analysis replans and retrains nothing);
+    delete its plan.json to plan it again, e.g. after editing the space.yaml before it.
+    """
+    r = int(wildcards.round)
+    folder = search_folder(wildcards)
+    if r == 1:
+        return {}
+    return {
+        "plans": [ancient(f"{folder}/round{i}/plan.json") for i in range(1, r)],
+        "results": [ancient(path) for path in search_trials(wildcards, range(1, r))],
+        "space": ancient(f"{folder}/round{r - 1}/space.yaml"),
+    }
+
+
+def round_inputs(wildcards):
+    """A round's analysis inputs: its plan, and every trial result up to it."""
+    r = int(wildcards.round)
+    folder = search_folder(wildcards)
+    return {
+        "plan": f"{folder}/round{r}/plan.json",
+        "earlier": [f"{folder}/round{i}/plan.json" for i in range(1, r)],
+        "results": search_trials(wildcards, range(1, r + 1)),
+    }
+
+
+def search_settings(wildcards):
+    """What planning reads from a search's config: space, sampler, objectives, seed..."""
+    spec = search_spec(wildcards.search)
+    keys = (
+        "trials_per_round",
+        "sampler",
+        "objectives",
+        "seed",
+        "narrow",
+        "top_fraction",
+    )
+    return {
+        "space": search_space(spec, wildcards.search),
+        **{key: spec[key] for key in keys},
+    }
+
+
+def search_training(search):
+    """Training settings of a search's trials before their own: defaults < training <
+    search.<name>.training."""
+    return resolve_training(config["training"], search_spec(search).get("training"))
+
+
+def search_gpu_slots(wildcards):
+    if config["gpus"]["cpu_only"]:
+        return 0
+    return search_training(wildcards.search)["gpu"]
+
+
+def trial_naming_inputs(wildcards):
+    """The motif database (and warm TomTom kernels) where the search scores filters."""
+    if not set(FILTER_OBJECTIVES) & set(search_spec(wildcards.search)["objectives"]):
+        return {}
+    return {
+        "motif_db": f"resources/motif_db/{motif_db_name()}.meme",
+        "warm": f"{NUMBA_CACHE}/{config['tomtom']['engine']}.warm",
+    }
+
+
+def search_runs():
+    return list(config["search"])

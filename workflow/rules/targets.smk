@@ -16,6 +16,7 @@ def all_targets():
             "results/{dataset}/{arch}/patterns.png", attribution_runs()
         )
         targets.append("results/summary.tsv")
+    targets += [f"results/search/{name}/best.yaml" for name in search_runs()]
     return targets
 
 

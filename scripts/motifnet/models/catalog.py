@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 
 from ..errors import InputError
+from .architect_spec import ArchitectSpec
 from .spec import (
     ArchitectureSpec,
     Param,
@@ -302,6 +303,7 @@ class BiGRUAttentionSpec(ArchitectureSpec):
 ARCHITECTURES: dict[str, type[ArchitectureSpec]] = {
     spec.name: spec
     for spec in (
+        ArchitectSpec,
         AttentionNetSpec,
         BiGRUAttentionSpec,
         DeepBindSpec,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -17,7 +19,14 @@ class Exp(nn.Module):
         return torch.exp(x)
 
 
-ACTIVATIONS = {"relu": nn.ReLU, "elu": nn.ELU, "exp": Exp}
+ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "elu": nn.ELU,
+    "exp": Exp,
+    # Genetic Architect's (seed 004, Table 2) leaky ReLUs: Maas et al. 2013, Graham 2014
+    "leaky_relu": partial(nn.LeakyReLU, 0.01),
+    "very_leaky_relu": partial(nn.LeakyReLU, 1 / 3),
+}
 
 
 class SameConv1d(nn.Conv1d):
@@ -35,16 +44,18 @@ class SameConv1d(nn.Conv1d):
 
 
 class ConvUnit(nn.Module):
-    """Conv1d (stride 1) -> BatchNorm -> activation; "same" padding keeps the length."""
+    """Conv1d (stride 1) -> BatchNorm (unless ``batchnorm`` is false) -> activation; "same"
+    padding keeps the length."""
 
     def __init__(
-        self, c_in: int, c_out: int, kernel: int, act: str = "relu", padding: str = "same"
+        self, c_in: int, c_out: int, kernel: int, act: str = "relu", padding: str = "same",
+        batchnorm: bool = True,
     ):
         super().__init__()
         self.conv = (
             SameConv1d(c_in, c_out, kernel) if padding == "same" else nn.Conv1d(c_in, c_out, kernel)
         )
-        self.bn = nn.BatchNorm1d(c_out)
+        self.bn = nn.BatchNorm1d(c_out) if batchnorm else nn.Identity()
         self.act = ACTIVATIONS[act]()
 
     def forward(self, x: Tensor) -> Tensor:
@@ -89,14 +100,15 @@ class GlobalMaxPool1d(nn.MaxPool1d):
 
 
 class ResidualBlock(nn.Module):
-    """act(x + BN(conv(act(BN(conv(x)))))) with 'same' convolutions (He et al. 2016)."""
+    """act(x + BN(conv(act(BN(conv(x)))))) with 'same' convolutions (He et al. 2016); without
+    ``batchnorm`` the BNs are left out."""
 
-    def __init__(self, channels: int, kernel: int, act: str):
+    def __init__(self, channels: int, kernel: int, act: str, batchnorm: bool = True):
         super().__init__()
         self.body = nn.Sequential(
-            ConvUnit(channels, channels, kernel, act),
+            ConvUnit(channels, channels, kernel, act, batchnorm=batchnorm),
             SameConv1d(channels, channels, kernel),
-            nn.BatchNorm1d(channels),
+            nn.BatchNorm1d(channels) if batchnorm else nn.Identity(),
         )
         self.act = ACTIVATIONS[act]()
 
@@ -128,12 +140,33 @@ class ConvAttentionPool(nn.Module):
         return (h * self.weights(h)).sum(dim=-1)
 
 
+class SameMeanPool1d(nn.AvgPool1d):
+    """Mean over windows of ``stride`` positions: ceil(L / stride) outputs, the last window
+    averaging the positions it has."""
+
+    def __init__(self, stride: int):
+        super().__init__(stride, stride, ceil_mode=True)
+
+
+class StridedConv1d(nn.Conv1d):
+    """Conv1d with kernel = stride: ceil(L / stride) outputs, zeros padded on the right."""
+
+    def __init__(self, channels: int, stride: int):
+        super().__init__(channels, channels, stride, stride=stride)
+
+    def forward(self, x: Tensor) -> Tensor:
+        stride = self.stride[0]
+        return super().forward(F.pad(x, (0, -x.shape[-1] % stride)))
+
+
 def dense_stack(
-    n_in: int, units: int, layers: int, act: str, p_drop: float
+    n_in: int, units: int, layers: int, act: str, p_drop: float, batchnorm: bool = False
 ) -> tuple[nn.Sequential, int]:
-    """``layers`` x (Linear -> activation -> Dropout); returns the stack and its output width."""
+    """``layers`` x (Linear -> [BatchNorm] -> activation -> Dropout); returns the stack and its
+    output width."""
     blocks: list[nn.Module] = []
     for _ in range(layers):
-        blocks += [nn.Linear(n_in, units), ACTIVATIONS[act](), nn.Dropout(p_drop)]
+        norm = [nn.BatchNorm1d(units)] if batchnorm else []
+        blocks += [nn.Linear(n_in, units), *norm, ACTIVATIONS[act](), nn.Dropout(p_drop)]
         n_in = units
     return nn.Sequential(*blocks), n_in

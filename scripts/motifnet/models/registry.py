@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .architect import Architect
 from .attention_net import AttentionNet, PromoterNet
 from .base import MotifModel
 from .bigru_attention import BiGRUAttention
@@ -15,6 +16,7 @@ from .strand import ReverseComplementAverage
 MODELS: dict[str, type[MotifModel]] = {
     cls.spec.name: cls
     for cls in (
+        Architect,
         AttentionNet,
         BiGRUAttention,
         DeepBind,

@@ -1,0 +1,15 @@
+"""Rule search_plan: ask Optuna for one round's trials, from the trials of earlier rounds."""
+
+from motifnet.rulescript import run
+from motifnet.search.rounds import plan_from_files
+
+
+def main(smk):
+    plan_from_files(search=smk.wildcards.search, round_=int(smk.wildcards.round),
+                    settings=dict(smk.params.settings), space_file=smk.input.get("space"),
+                    plans=list(smk.input.get("plans", [])),
+                    datasets=smk.config["search"][smk.wildcards.search]["datasets"],
+                    plan=smk.output.plan)
+
+
+run(main, snakemake)  # noqa: F821
