@@ -21,12 +21,15 @@ from motifnet.interpret.attribution import (
     deep_lift_shap,
     ism_maps,
     ism_outputs,
+    negative_class,
     saliency,
-    select_sequences,
+    select_targets,
+    stratified_sample,
     uniform_references,
 )
 from motifnet.interpret.attribution_maps import ClassAttributions, load_classes, read_summary
 from motifnet.interpret.methods import choose_method
+from motifnet.io import write_json
 from motifnet.models.registry import build_model
 from motifnet.train.checkpoint import save_checkpoint
 
@@ -151,11 +154,39 @@ def test_classes_and_sequences_are_chosen_as_configured():
     y = np.zeros((10, 2), np.uint8)
     y[[1, 3, 4, 8], 0] = 1
     y[[4, 9], 1] = 1
-    assert select_sequences(y, [0, 1], 100, 0).tolist() == [1, 3, 4, 8, 9]
-    assert select_sequences(y, [1], 100, 0).tolist() == [4, 9]
-    few = select_sequences(y, [0, 1], 3, 0)
-    assert len(few) == 3 and set(few) <= {1, 3, 4, 8, 9} and (np.diff(few) > 0).all()
-    assert few.tolist() == select_sequences(y, [0, 1], 3, 0).tolist()
+    split = np.array(["train"] * 10)
+    targets = select_targets(y, split, ["a", "b"], [0, 1], None, 100, 0)
+    assert [(t.name, t.column, t.sign, t.rows.tolist()) for t in targets] == [
+        ("a", 0, 1, [1, 3, 4, 8]), ("b", 1, 1, [4, 9])]
+    few = select_targets(y, split, ["a", "b"], [0], None, 3, 0)[0].rows
+    assert len(few) == 3 and set(few) <= {1, 3, 4, 8} and (np.diff(few) > 0).all()
+    assert few.tolist() == select_targets(y, split, ["a", "b"], [0], None, 3, 0)[0].rows.tolist()
+
+
+def test_a_real_negative_class_is_a_target_of_its_own_and_generated_ones_are_not():
+    y = np.array([[1], [0], [1], [0], [0]], np.uint8)
+    split = np.array(["train", "train", "val", "test", "test"])
+    targets = select_targets(y, split, ["CTCF"], [0], "GATA", 100, 0)
+    assert [(t.name, t.column, t.sign, t.rows.tolist()) for t in targets] == [
+        ("CTCF", 0, 1, [0, 2]), ("GATA", 0, -1, [1, 3, 4])]
+    assert negative_class({"task": "binary", "extraction": {"negative_class": "GATA"}}) == "GATA"
+    # generated negatives (gc_matched, shuffled, flank) are recorded as such: background
+    assert negative_class({"task": "binary",
+                           "extraction": {"negatives": {"kind": "gc_matched"}}}) is None
+    assert negative_class({"task": "multilabel", "extraction": {"negative_class": "x"}}) is None
+
+
+def test_the_sample_of_a_class_is_stratified_by_split_and_seeded():
+    split = np.array(["train"] * 700 + ["val"] * 100 + ["test"] * 200)
+    rows = np.arange(1000)
+    rng = np.random.default_rng(3)
+    sample = stratified_sample(rows, split, 101, rng)
+    names, counts = np.unique(split[sample], return_counts=True)
+    assert dict(zip(names, counts.tolist())) == {"train": 71, "val": 10, "test": 20}
+    assert len(set(sample)) == 101 and (np.diff(sample) > 0).all()
+    again = stratified_sample(rows, split, 101, np.random.default_rng(3))
+    assert again.tolist() == sample.tolist()
+    assert stratified_sample(rows[:50], split, 101, rng).tolist() == list(range(50))
 
 
 def test_ism_maps_are_tangermemes_per_class_attributions():
@@ -183,9 +214,9 @@ def test_saliency_is_gradient_corrected():
 def test_the_planted_motif_carries_the_attribution(method):
     x, where = planted(20)
     y = (where >= 0).astype(np.uint8)[:, None]
-    done, figures = attribute_classes(planted_deepbind(), x, y, np.arange(20).astype(str),
-                                      ["motif"], [0], method, {**SETTINGS, "method": method},
-                                      CPU)
+    targets = select_targets(y, np.full(20, "test"), ["motif"], [0], None, 100, 0)
+    done, figures = attribute_classes(planted_deepbind(), x, np.arange(20).astype(str), targets,
+                                      method, {**SETTINGS, "method": method}, CPU)
     maps = done[0]
     assert maps.method == method and len(maps.ids) == 10 and figures["skipped"] == []
     scores = maps.position_scores()
@@ -202,11 +233,14 @@ def test_the_attribute_job_writes_maps_per_class_and_skips_a_class_without_posit
     save_checkpoint(tmp_path / "model.pt", planted_deepbind(2), model_name="deepbind",
                     encoding={"classes": ["motif", "never/seen"], "task": "multilabel"},
                     training={"device": "cpu"}, best_epoch=1, seconds=0.0, device="cpu")
+    write_json(tmp_path / "encoding.json", {"task": "multilabel",
+                                            "classes": ["motif", "never/seen"]})
     with caplog.at_level(logging.INFO):
-        summary = attribute_model(tmp_path / "model.pt", tmp_path / "test.npz",
-                                  {**SETTINGS, "max_sequences": 15}, tmp_path / "attributions",
-                                  gpus=GPUS, holds_gpu=False)
-    assert "class never/seen: no positive sequence among the 15 chosen; skipped" in caplog.text
+        summary = attribute_model(tmp_path / "model.pt", {"test": tmp_path / "test.npz"},
+                                  tmp_path / "encoding.json", {**SETTINGS, "max_sequences": 15},
+                                  tmp_path / "attributions", gpus=GPUS, holds_gpu=False)
+    assert "class never/seen: no sequence of it among those chosen; skipped" in caplog.text
+    assert summary["sequences_per_split"] == {"motif": {"test": 15}}
     assert summary["classes"] == ["motif"] and summary["skipped"] == ["never/seen"]
     assert read_summary(tmp_path / "attributions")["method"] == "deep_lift_shap"
     assert sorted(p.name for p in (tmp_path / "attributions").iterdir()) == [
@@ -228,9 +262,39 @@ def test_a_recurrent_model_is_attributed_by_ism_and_the_fallback_is_recorded(tmp
                     training={"device": "cpu"}, best_epoch=1, seconds=0.0, device="cpu")
     save_split(tmp_path / "test.npz", EncodedSplit(random_x(6, 30), np.ones((6, 1), np.uint8),
                                                    np.array([f"s{i}" for i in range(6)])))
-    summary = attribute_model(tmp_path / "model.pt", tmp_path / "test.npz", SETTINGS,
-                              tmp_path / "maps", gpus=GPUS, holds_gpu=False)
+    write_json(tmp_path / "encoding.json", {"task": "binary", "classes": ["c"]})
+    summary = attribute_model(tmp_path / "model.pt", {"test": tmp_path / "test.npz"},
+                              tmp_path / "encoding.json", SETTINGS, tmp_path / "maps",
+                              gpus=GPUS, holds_gpu=False)
     assert summary["method"] == "ism" and summary["requested"] == "deep_lift_shap"
     assert "GRU layer 'gru' has no DeepLIFT rule" in summary["fallback"]
     (maps,) = load_classes(tmp_path / "maps")
     assert maps.method == "ism" and "GRU" in maps.fallback
+
+
+def test_both_classes_of_a_binary_task_are_attributed_from_every_split(tmp_path):
+    """The class labelled 0 is attributed with the output negated (its evidence); the
+    sequences come from every split given, stratified, and the counts are recorded."""
+    x, where = planted(60)
+    y = (where >= 0).astype(np.uint8)[:, None]
+    ids = np.array([f"s{i}" for i in range(60)])
+    for name, rows in (("train", slice(0, 40)), ("val", slice(40, 50)), ("test", slice(50, 60))):
+        save_split(tmp_path / f"{name}.npz", EncodedSplit(x[rows], y[rows], ids[rows]))
+    model = planted_deepbind()
+    save_checkpoint(tmp_path / "model.pt", model, model_name="deepbind",
+                    encoding={"classes": ["motif"], "task": "binary"},
+                    training={"device": "cpu"}, best_epoch=1, seconds=0.0, device="cpu")
+    write_json(tmp_path / "encoding.json", {"task": "binary", "classes": ["motif"],
+                                            "extraction": {"negative_class": "plain"}})
+    splits = {name: tmp_path / f"{name}.npz" for name in ("train", "val", "test")}
+    summary = attribute_model(tmp_path / "model.pt", splits, tmp_path / "encoding.json",
+                              {**SETTINGS, "method": "saliency", "max_sequences": 20},
+                              tmp_path / "maps", gpus=GPUS, holds_gpu=False)
+    assert summary["classes"] == ["motif", "plain"] and summary["negative_class"] == "plain"
+    assert summary["sequences_per_split"] == {"motif": {"train": 14, "val": 3, "test": 3},
+                                              "plain": {"train": 14, "val": 3, "test": 3}}
+    motif, plain = load_classes(tmp_path / "maps")
+    assert set(plain.ids) <= {f"s{i}" for i in range(1, 60, 2)}
+    assert set(motif.ids) <= {f"s{i}" for i in range(0, 60, 2)}
+    expected = saliency(model, torch.from_numpy(plain.x), 0, 64, CPU)
+    np.testing.assert_allclose(plain.hypothetical, -expected, atol=1e-3)

@@ -148,3 +148,29 @@ def test_label_columns_beyond_the_file_name_the_key(tmp_path):
     assert "asks for column(s) [9], but the line has 7 tab-separated columns" in str(error.value)
     with pytest.raises(InputError, match="intervals.split_column asks for column") as error:
         load_intervals({"bed": path, "label_columns": [7], "split_column": 8}, "binary")
+
+
+def test_the_negative_class_of_a_binary_task_is_recorded_where_it_is_one_real_class(tmp_path):
+    """Two class files, a label column of two names, or a named label 0: the class labelled 0
+    is recorded (extraction notes) so that attribution explains it too; 0/1 alone is not."""
+    a = write(tmp_path / "a.bed", "chr1\t0\t10\n")
+    b = write(tmp_path / "b.bed", "chr1\t20\t30\n")
+    files = load_intervals({"classes": {"A": a, "B": b}, "positive_class": "B"}, "binary")
+    assert files.classes == ["B"] and files.notes() == {"negative_class": "A"}
+    three = load_intervals({"classes": {"A": a, "B": b, "C": write(tmp_path / "c.bed",
+                                                                   "chr1\t40\t50\n")}},
+                           "binary")
+    assert three.negative_class is None  # label 0 is two classes: no single one to name
+    named = write(tmp_path / "n.bed", "chr1\t0\t10\t.\tCTCF\nchr1\t20\t30\t.\tREST\n")
+    column = load_intervals({"bed": named, "label_columns": [5], "positive_class": "CTCF"},
+                            "binary")
+    assert column.negative_class == "REST"
+    numeric = write(tmp_path / "z.bed", "chr1\t0\t10\t.\t1\nchr1\t20\t30\t.\t0\n")
+    assert load_intervals({"bed": numeric, "label_columns": [5]}, "binary").notes() == {}
+    given = load_intervals({"bed": numeric, "label_columns": [5], "negative_class": "GATA"},
+                           "binary")
+    assert given.negative_class == "GATA"
+    with pytest.raises(InputError, match="negative_class 'CTCF' is the positive class") as error:
+        load_intervals({"bed": named, "label_columns": [5], "positive_class": "CTCF",
+                        "negative_class": "CTCF"}, "binary")
+    assert error.value.key == "intervals.negative_class"

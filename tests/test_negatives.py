@@ -200,3 +200,22 @@ def test_flank_windows_avoid_peaks_and_chromosome_ends(genome):
     assert sorted(drawn.frame["start"].tolist()) == [800, 4300, 6100]
     assert drawn.record["off_chromosome"] == 1 and drawn.record["overlapping"] == 2
     assert not overlaps(drawn.frame, positives)
+
+
+@pytest.mark.parametrize("exclude_flank", [500, 0])
+def test_a_genome_made_of_peak_windows_gives_no_gc_matched_negatives_and_says_why(
+        tmp_path, exclude_flank):
+    """A FASTA of the peak sequences used as the genome: every contig is one window with its
+    peak; there is no background, and the draw stops at once with a message saying so."""
+    rng = np.random.default_rng(0)
+    with open(tmp_path / "w.fa", "w") as handle:
+        for i in range(30):
+            handle.write(f">peak{i}\n{''.join(rng.choice(list('ACGT'), LENGTH))}\n")
+    index_fasta(tmp_path / "w.fa")
+    positives = pd.DataFrame({"chrom": [f"peak{i}" for i in range(30)], "start": 0,
+                              "end": LENGTH})
+    positives["sequence"] = getfasta(tmp_path / "w.fa", positives.assign(strand="."))
+    with pytest.raises(InputError, match="a genome made of peak windows holds no background"
+                       ) as error:
+        draw(tmp_path / "w.fa", positives, positives, exclude_flank=exclude_flank)
+    assert "dinucleotide_shuffle" in str(error.value)

@@ -23,7 +23,8 @@ PNG = b"\x89PNG"
 
 def draw(folder, truth=None) -> None:
     name_patterns(PatternFiles(folder / "patterns.meme", folder / "patterns.tsv",
-                               folder / "seqlets.tsv", folder / "attributions"),
+                               folder / "seqlets.tsv", folder / "attributions",
+                               folder / "modisco"),
                   TARGETS, TOMTOM, None,
                   NamingOutputs(folder / "pattern_tomtom.tsv", folder / "pattern_names.tsv",
                                 folder / "patterns.json"))

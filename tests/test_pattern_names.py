@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from motifnet.interpret.attribution_maps import write_summary
+from motifnet.io import write_json
 from motifnet.interpret.pattern_names import PatternFiles, name_patterns
 from motifnet.interpret.patterns import PATTERN_COLUMNS, SEQLET_COLUMNS
 from motifnet.motifs.meme import Motif, read_meme, write_meme
@@ -24,9 +25,11 @@ TRUTH = {"CEBPB": "MA0466", "SRF": "MA0083", "YY1": "MA0095"}
 
 
 def write_patterns(folder, patterns: list[tuple[str, str, np.ndarray]]) -> None:
-    """patterns.tsv, patterns.meme, an empty seqlets.tsv and an attribution summary for
-    (class, id, pfm) patterns used whole as queries."""
-    table = pd.DataFrame([{"class": c, "pattern": i, "sign": "+", "n_seqlets": 50,
+    """patterns.tsv, patterns.meme, an empty seqlets.tsv, an attribution summary and a
+    TF-MoDISco record for (class, id, pfm) patterns used whole as queries (ids with ``neg``
+    lower their class's output)."""
+    table = pd.DataFrame([{"class": c, "pattern": i, "sign": "-" if "neg" in i else "+",
+                           "n_seqlets": 50,
                            "width": len(p), "ic_bits": 0.0, "query_start": 0,
                            "query_end": len(p)} for c, i, p in patterns], columns=PATTERN_COLUMNS)
     table.to_csv(folder / "patterns.tsv", sep="\t", index=False)
@@ -36,11 +39,17 @@ def write_patterns(folder, patterns: list[tuple[str, str, np.ndarray]]) -> None:
     write_summary(folder / "attributions", {
         "method": "deep_lift_shap", "requested": "deep_lift_shap", "fallback": "",
         "n_sequences": 10, "classes": sorted({c for c, _, _ in patterns}), "skipped": []})
+    (folder / "modisco").mkdir()
+    write_json(folder / "modisco" / "modisco.json", {
+        c: {"n_sequences": 10, "n_patterns": 1, "scaled": False, "settings": {},
+            "note": f"{c}: 10 sequences (< 200: small set)"}
+        for c in sorted({c for c, _, _ in patterns})})
 
 
 def name(folder, ground_truth=TRUTH) -> dict:
     return name_patterns(PatternFiles(folder / "patterns.meme", folder / "patterns.tsv",
-                                      folder / "seqlets.tsv", folder / "attributions"),
+                                      folder / "seqlets.tsv", folder / "attributions",
+                                      folder / "modisco"),
                          TARGETS, TOMTOM, ground_truth,
                          NamingOutputs(folder / "pattern_tomtom.tsv",
                                        folder / "pattern_names.tsv", folder / "patterns.json"))
@@ -93,3 +102,24 @@ def test_learned_json_holds_the_filter_scores_and_the_attribution_scores(tmp_pat
     row = summary_row("d", "gru", {"model": "bigru_attention"}, {"auroc": 0.9}, alone)
     assert "motif_layer" not in row and row["attribution_method"] == "ism"
     assert row["attribution_patterns"] == 3 and row["attribution_n_tfs_recovered"] == 1
+
+
+def test_each_class_has_its_named_motifs_and_a_lowering_pattern_is_marked(tmp_path):
+    """A binary task whose label 0 is a class: both classes' patterns named per class, with
+    E-values; a negative pattern of the positive class named too, marked as lowering it."""
+    database = {m.id: m for m in read_meme(TARGETS)}
+    write_patterns(tmp_path, [("CEBPB", "CEBPB.pos0", database["MA0466.4"].pfm),
+                              ("CEBPB", "CEBPB.neg0", database["MA0095.4"].pfm),
+                              ("SRF", "SRF.pos0", database["MA0083.3"].pfm)])
+    scores = name(tmp_path)
+    per_class = scores["named_per_class"]
+    assert [(t["tf"], t["sign"]) for t in per_class["CEBPB"]] == [("CEBPB", "+"), ("Yy1", "-")] \
+        or [(t["tf"], t["sign"]) for t in per_class["CEBPB"]] == [("Yy1", "-"), ("CEBPB", "+")]
+    assert [t["tf"] for t in per_class["SRF"]] == ["SRF"]
+    assert all(t["best_e_value"] < 0.1 for top in per_class.values() for t in top)
+    row = summary_row("d", "a", {"model": "m"}, {}, {"layers": {}, "attribution": scores})
+    assert "SRF: SRF(1, E=" in row["attribution_named_per_class"]
+    assert "Yy1(1, E=" in row["attribution_named_per_class"]
+    assert ", lowers)" in row["attribution_named_per_class"]
+    assert row["attribution_note"] == ("CEBPB: 10 sequences (< 200: small set); "
+                                       "SRF: 10 sequences (< 200: small set)")

@@ -16,9 +16,12 @@ from motifnet.interpret.patterns import (
     PATTERN_COLUMNS,
     SEQLET_COLUMNS,
     PatternOutputs,
+    class_note,
     find_model_patterns,
     read_pattern_table,
+    read_record,
     read_seqlets,
+    scaled_settings,
 )
 from motifnet.motifs.meme import read_meme
 
@@ -107,6 +110,10 @@ def test_maps_without_a_motif_give_no_patterns_and_empty_valid_files(tmp_path, c
     with caplog.at_level(logging.INFO):
         table = run(tmp_path, maps)
     assert table.empty and "TF-MoDISco found no patterns in any class" in caplog.text
+    record = read_record(tmp_path / "modisco")["c"]
+    assert record["n_patterns"] == 0 and record["scaled"]  # tried again, scaled, in vain
+    assert record["settings"]["min_seqlets"] == 37
+    assert record["note"].startswith("c: 150 sequences (< 200: small set); no patterns with")
     assert list(read_pattern_table(tmp_path / "patterns.tsv").columns) == PATTERN_COLUMNS
     assert read_seqlets(tmp_path / "seqlets.tsv").empty
     assert "MOTIF" not in (tmp_path / "patterns.meme").read_text()
@@ -122,3 +129,26 @@ def test_the_query_is_trimmed_as_filter_pfms_are(trim_ic, window):
     assert pattern.query_window(trim_ic) == ((7, 19) if window else (0, 30))
     assert Pattern("u", "c", "+", np.full((30, 4), 0.25), pfm, pd.DataFrame()).query_window(
         0.5) is None
+
+
+def test_a_small_set_finds_its_motif_with_the_seqlet_minimums_scaled_and_says_so(tmp_path):
+    """60 sequences give about 60 seqlets: below modisco-lite's configured metacluster minimum
+    (100) nothing is looked for; scaled to the set (20, 10), the planted motif is found."""
+    maps, _ = planted_maps(60, seed=5)
+    table = run(tmp_path, maps)
+    record = read_record(tmp_path / "modisco")["TF/1"]
+    assert record["scaled"] and record["n_sequences"] == 60
+    assert record["settings"] | {"min_seqlets": 100, "min_pattern_seqlets": 20} == SETTINGS
+    assert (record["settings"]["min_seqlets"], record["settings"]["min_pattern_seqlets"]) == (
+        20, 10)
+    assert len(table) >= 1 and table.iloc[0]["sign"] == "+"
+    (query, *_) = read_meme(tmp_path / "patterns.meme")
+    assert MOTIF in consensus(query.pfm) or REVCOMP in consensus(query.pfm)
+    assert record["note"].startswith("TF/1: 60 sequences (< 200: small set); found pattern")
+
+
+def test_large_sets_keep_the_configured_settings():
+    assert scaled_settings(SETTINGS, 5000) == SETTINGS
+    assert scaled_settings(SETTINGS, 200)["min_seqlets"] == 50
+    assert class_note("A", 500, 3, None) == ""
+    assert class_note("A", 500, 0, None) == "A: TF-MoDISco found no pattern"

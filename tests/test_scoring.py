@@ -65,7 +65,10 @@ def test_named_call_and_ground_truth(jaspar):
 
     scores = score_motifs(names, matches, null_figures, call, ground_truth=KOO_GROUND_TRUTH)
     assert (scores["n_filters"], scores["n_named"]) == (len(filters), sum(named.values()))
-    assert {"tf": "CTCF", "filters": 1} in scores["top_tfs"]
+    ctcf = next(t for t in scores["top_tfs"] if t["tf"] == "CTCF")
+    named_ctcf = names[names["named"] & (names["target_name"] == "CTCF")]
+    assert ctcf == {"tf": "CTCF", "filters": 1,
+                    "best_e_value": float(named_ctcf["e_value"].min())}
     truth = scores["ground_truth"]
     assert truth["n_filters"] == 4 and truth["fraction_any_hit"] >= truth["fraction"]
     assert truth["recovered"] == ["CEBPB", "FOSL1", "SP1", "SRF"]

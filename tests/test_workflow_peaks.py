@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from ecoli_peaks import EXAMPLE, scan_peaks
+from ecoli_peaks import EXAMPLE, TWO_TF_FOLDER, scan_peaks, two_tf_beds
 from test_bins import TFS, expected_labels
 
 from motifnet.data.encoded import load_split
 from motifnet.data.onehot import decode
 from motifnet.data.table import read_table
+from motifnet.interpret.attribution_maps import read_summary
 from motifnet.motifs.naming import read_names
 from motifnet.motifs.scoring import base_id
 
@@ -28,6 +29,9 @@ def test_the_example_peaks_are_the_scan_of_the_genome(ecoli_fasta):
     shipped = pd.read_csv(EXAMPLE, sep="\t", header=None)
     made = scan_peaks(ecoli_fasta)
     assert shipped.values.tolist() == made.values.tolist()
+    for tf, bed in two_tf_beds(ecoli_fasta).items():  # config/two_class_example.yaml's
+        shipped = pd.read_csv(TWO_TF_FOLDER / f"{tf}.bed.gz", sep="\t", header=None)
+        assert shipped.values.tolist() == bed.values.tolist(), tf
 
 
 def example_config(workdir):
@@ -61,6 +65,74 @@ def test_ecoli_peaks_with_gc_matched_negatives_name_ctcf(tmp_path):
     assert learned["attribution"]["ground_truth"]["recovered"] == ["CTCF"]  # TF-MoDISco too
     metrics = json.loads((tmp_path / "results/ecoli_ctcf/cnn-25/metrics.json").read_text())
     assert metrics["auroc"] > 0.9
+    # GC-matched negatives are background: only the peaks' class is attributed
+    made = read_summary(tmp_path / "results/ecoli_ctcf/cnn-25/attributions")
+    assert made["classes"] == ["CTCF"] and made["negative_class"] is None
+    summary = pd.read_csv(tmp_path / "results/summary.tsv", sep="\t").iloc[0]
+    assert summary["filters_named_motifs"].startswith("CTCF(")
+    assert "CTCF: CTCF(" in summary["attribution_named_per_class"]
+
+
+def subsample_config(workdir, n_peaks=500):
+    """config/peaks_example.yaml on a seeded ``n_peaks`` of its peaks."""
+    config = example_config(workdir)
+    peaks = pd.read_csv(EXAMPLE, sep="\t", header=None)
+    rows = np.sort(np.random.default_rng(0).choice(len(peaks), n_peaks, replace=False))
+    path = workdir / f"ctcf{n_peaks}.narrowPeak"
+    peaks.iloc[rows].to_csv(path, sep="\t", header=False, index=False)
+    config["datasets"]["ecoli_ctcf"]["peaks"]["files"]["CTCF"] = str(path)
+    return config
+
+
+def test_a_500_peak_subsample_names_ctcf_through_attribution(tmp_path):
+    """500 peaks (about 100 in the test split): attribution samples every split, and
+    TF-MoDISco still finds CTCF."""
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(subsample_config(tmp_path)))
+    run_snakemake(tmp_path, "results/summary.tsv", "--configfile", str(path))
+    made = read_summary(tmp_path / "results/ecoli_ctcf/cnn-25/attributions")
+    encoding = json.loads((tmp_path / "results/ecoli_ctcf/data/encoding.json").read_text())
+    per_split = made["sequences_per_split"]["CTCF"]
+    assert per_split == {name: encoding["counts"][name]["per_class"]["CTCF"]
+                         for name in ("train", "val", "test")}
+    assert sum(per_split.values()) > 450 and made["splits"] == ["train", "val", "test"]
+    learned = json.loads((tmp_path / "results/ecoli_ctcf/cnn-25/learned.json").read_text())
+    assert learned["attribution"]["ground_truth"]["recovered"] == ["CTCF"]
+    assert learned["attribution"]["named_per_class"]["CTCF"][0]["tf"] == "CTCF"
+
+
+def two_class_config(workdir, epochs=6):
+    """config/two_class_example.yaml, run in ``workdir``, trained ``epochs``."""
+    config = yaml.safe_load((REPO / "config/two_class_example.yaml").read_text())
+    config["genomes"]["ecoli"]["path"] = str(ECOLI)
+    classes = config["datasets"]["ecoli_ctcf_rest"]["intervals"]["classes"]
+    for tf in classes:
+        shutil.copy(TWO_TF_FOLDER / f"{tf}.bed.gz", workdir / f"{tf}.bed.gz")
+        classes[tf] = str(workdir / f"{tf}.bed.gz")
+    config["training"] = {"epochs": epochs}
+    return config
+
+
+def test_two_real_classes_of_a_binary_task_are_both_named_through_attribution(tmp_path):
+    """CTCF hits labelled 1, REST hits labelled 0: REST is recorded as the negative class,
+    attributed with the output negated, and its patterns are named REST as a class of its
+    own, beside CTCF's."""
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(two_class_config(tmp_path)))
+    run_snakemake(tmp_path, "results/summary.tsv", "--configfile", str(path))
+    encoding = json.loads((tmp_path / "results/ecoli_ctcf_rest/data/encoding.json").read_text())
+    assert encoding["classes"] == ["CTCF"]
+    assert encoding["extraction"]["negative_class"] == "REST"
+    folder = tmp_path / "results/ecoli_ctcf_rest/cnn-25"
+    assert read_summary(folder / "attributions")["classes"] == ["CTCF", "REST"]
+    names = pd.read_csv(folder / "pattern_names.tsv", sep="\t")
+    named = names[names["named"]]
+    assert "MA0139" in set(named.loc[named["class"] == "CTCF", "target_id"].map(base_id))
+    assert "MA0138" in set(named.loc[named["class"] == "REST", "target_id"].map(base_id))
+    summary = pd.read_csv(tmp_path / "results/summary.tsv", sep="\t").iloc[0]
+    assert "CTCF: CTCF(" in summary["attribution_named_per_class"]
+    assert "REST: REST(" in summary["attribution_named_per_class"]
+    assert summary["attribution_negative_class"] == "REST"
 
 
 def binned_config(n_sequences=600):

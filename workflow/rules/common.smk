@@ -392,6 +392,12 @@ def attribution_settings():
     }
 
 
+def attribution_splits():
+    """The splits attribution samples its sequences from (``attribution.split``)."""
+    split = config["attribution"]["split"]
+    return SPLITS if split == "all" else [split]
+
+
 def filter_runs():
     """(dataset, architecture) pairs named through their filters (``motifs.method``)."""
     return [(d, a) for d, a in model_runs() if "filters" in motif_paths(config, d, a)]

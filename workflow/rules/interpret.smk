@@ -6,7 +6,10 @@ rule attribute:
     """Attribution maps of a model's sequences per class; GPU-slotted like training."""
     input:
         model="results/{dataset}/{arch}/model.pt",
-        sequences=f"results/{{dataset}}/data/{config['attribution']['split']}.npz",
+        sequences=expand(
+            "results/{{dataset}}/data/{split}.npz", split=attribution_splits()
+        ),
+        encoding="results/{dataset}/data/encoding.json",
     output:
         maps=directory("results/{dataset}/{arch}/attributions"),
     log:
@@ -70,6 +73,7 @@ rule tomtom_patterns:
         patterns="results/{dataset}/{arch}/patterns.tsv",
         seqlets="results/{dataset}/{arch}/seqlets.tsv",
         attributions="results/{dataset}/{arch}/attributions",
+        modisco="results/{dataset}/{arch}/modisco",
         motif_db=rules.export_motif_db.output[0],
         warm=rules.warm_tomtom.output[0],
         truth=truth_files,

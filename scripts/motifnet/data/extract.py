@@ -220,6 +220,6 @@ def extract_intervals(spec: dict, genome: str | os.PathLike, fai: str | os.PathL
     """The sequence table of a dataset's ``intervals`` block on its genome, the dropped
     intervals, and notes for ``encoding.json``."""
     labelled = load_intervals(spec, task, max_dropped_fraction)
-    notes = length_notes(labelled.frame, length, resize)
+    notes = {**length_notes(labelled.frame, length, resize), **labelled.notes()}
     return (*extract_labelled(genome, fai, labelled, length, resize, max_dropped_fraction,
                               ", ".join(interval_files(spec))), notes)

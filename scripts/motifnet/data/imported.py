@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..io import text_lines
 from .bed import BedTable
 from .extract import length_notes, pad_to_length, resize
-from .intervals import LabelledIntervals, assign_ids, from_label_columns
+from .intervals import LabelledIntervals, assign_ids, from_label_columns, named_negative
 from .table import sequence_table
 
 IUPAC = set("ACGTUNRYSWKMBDHVacgtunryswkmbdhv")
@@ -192,7 +192,8 @@ def label_sequences(records: SequenceRecords, task: str, positive: str | None = 
     dropped = result.dropped
     if len(dropped):
         dropped = dropped.rename(columns={"name": "id"})[["id", "source", "reason"]]
-    return LabelledIntervals(framed.reset_index(drop=True), result.y, result.classes, dropped)
+    return LabelledIntervals(framed.reset_index(drop=True), result.y, result.classes, dropped,
+                             negative_class=result.negative_class)
 
 
 def fit_length(sequences: list[str], length: int, policy: str) -> tuple[pd.DataFrame, list[str]]:
@@ -225,7 +226,9 @@ def import_sequences(spec: dict, task: str, length: int, resize: str,
             "TSV), or use split.method random",
         )
     labelled = label_sequences(records, task, spec.get("positive_class"), max_dropped_fraction)
-    notes = length_notes(labelled.frame, length, "crop" if resize == "crop" else "pad")
+    labelled.negative_class = named_negative(labelled, spec, task, "sequences")
+    notes = {**length_notes(labelled.frame, length, "crop" if resize == "crop" else "pad"),
+             **labelled.notes()}
     row = {line: i for i, line in enumerate(records.lines)}
     sequences = [records.sequences[row[line]] for line in labelled.frame["line"]]
     windows, fitted = fit_length(sequences, length, resize)

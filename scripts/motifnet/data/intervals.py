@@ -33,12 +33,19 @@ MIN_CLASS_SIZE = 10
 class LabelledIntervals:
     """Intervals with a label matrix ``y`` (uint8 N x K; float32 targets for a regression
     task) and the K class (target) names; ``dropped`` lists intervals left out while labelling
-    them, with a ``reason``."""
+    them, with a ``reason``; ``negative_class`` names the class labelled 0 of a binary task
+    whose label 0 is one real class (two class files, a label column of two class names, or
+    ``negative_class`` given), else None."""
 
     frame: pd.DataFrame
     y: np.ndarray
     classes: list[str]
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+    negative_class: str | None = None
+
+    def notes(self) -> dict:
+        """What ``encoding.json`` records of the labels (``extraction``)."""
+        return {"negative_class": self.negative_class} if self.negative_class else {}
 
 
 def file_class_name(path: str) -> str:
@@ -68,7 +75,8 @@ def _check_one_type(table: BedTable, column: str) -> None:
         )
 
 
-def _binary_from_column(table: BedTable, positive: str | None) -> tuple[np.ndarray, str]:
+def _binary_from_column(table: BedTable, positive: str | None
+                        ) -> tuple[np.ndarray, str, str | None]:
     column = table.label_names[0]
     _check_one_type(table, column)
     values = table.labels[column]
@@ -80,7 +88,7 @@ def _binary_from_column(table: BedTable, positive: str | None) -> tuple[np.ndarr
         )
     if set(distinct) <= BINARY_VALUES:
         named = column if not table.unnamed else file_class_name(table.path)
-        return (values == "1").to_numpy(np.uint8)[:, None], positive or named
+        return (values == "1").to_numpy(np.uint8)[:, None], positive or named, None
     if len(distinct) > 2:
         raise InputError(
             f"label column '{column}' holds {len(distinct)} classes {distinct[:5]} for a "
@@ -92,7 +100,8 @@ def _binary_from_column(table: BedTable, positive: str | None) -> tuple[np.ndarr
             f"positive_class {positive!r} is not one of the labels {distinct}",
             key="intervals.positive_class", hint="name the class that is labelled 1",
         )
-    return (values == positive).to_numpy(np.uint8)[:, None], positive
+    (negative,) = set(distinct) - {positive}
+    return (values == positive).to_numpy(np.uint8)[:, None], positive, negative
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
@@ -159,6 +168,7 @@ def from_label_columns(table: BedTable, task: str, positive: str | None,
                        max_dropped_fraction: float = 0.0) -> LabelledIntervals:
     """Labels of a table's label columns by ``task``; a regression task reads them as numeric
     targets (rows without one dropped within ``max_dropped_fraction``)."""
+    negative = None
     if not table.label_names:
         raise InputError("no label columns given", key="intervals.label_columns",
                          hint="name the BED column(s) holding labels, or use intervals.classes")
@@ -166,7 +176,7 @@ def from_label_columns(table: BedTable, task: str, positive: str | None,
         if len(table.label_names) != 1:
             raise InputError("a binary task takes one label column",
                              key="intervals.label_columns", hint="set task: multilabel")
-        y, name = _binary_from_column(table, positive)
+        y, name, negative = _binary_from_column(table, positive)
         classes = [name]
     elif task == "regression":
         return _regression(table, max_dropped_fraction)
@@ -200,7 +210,7 @@ def from_label_columns(table: BedTable, task: str, positive: str | None,
         index = {name: i for i, name in enumerate(classes)}
         codes = table.labels[column].map(index).to_numpy()
         y = np.eye(len(classes), dtype=np.uint8)[codes]
-    return LabelledIntervals(_with_sources(table), y, classes)
+    return LabelledIntervals(_with_sources(table), y, classes, negative_class=negative)
 
 
 def check_class_sizes(table: BedTable, column: str) -> None:
@@ -258,7 +268,9 @@ def _from_class_files(classes: dict[str, str], task: str, positive: str | None,
     frame, dropped = _resolve_conflicts(frame, names, positive if task == "binary" else None)
     if task == "binary":
         y = (frame["class_index"].to_numpy() == names.index(positive)).astype(np.uint8)[:, None]
-        return LabelledIntervals(frame.drop(columns="class_index"), y, [positive], dropped)
+        negative = next(name for name in names if name != positive) if len(names) == 2 else None
+        return LabelledIntervals(frame.drop(columns="class_index"), y, [positive], dropped,
+                                 negative)
     y = np.eye(len(names), dtype=np.uint8)[frame["class_index"].to_numpy()]
     return LabelledIntervals(frame.drop(columns="class_index"), y, names, dropped)
 
@@ -332,4 +344,19 @@ def load_intervals(spec: dict, task: str, max_dropped_fraction: float = 0.0
     if len(dropped):
         dropped = assign_ids(dropped)[[*columns, "reason"]]
     return LabelledIntervals(frame[columns].reset_index(drop=True), result.y, result.classes,
-                             dropped)
+                             dropped, named_negative(result, spec, task, "intervals"))
+
+
+def named_negative(result: LabelledIntervals, spec: dict, task: str, block: str) -> str | None:
+    """The negative class of a binary task: the labels' own, or the block's
+    ``negative_class`` (naming label 0 of a 0/1 column); it must not be the positive one."""
+    given = spec.get("negative_class")
+    if not given or task != "binary":
+        return result.negative_class
+    if given in result.classes or (result.negative_class and given != result.negative_class):
+        raise InputError(
+            f"negative_class {given!r} is "
+            + ("the positive class" if given in result.classes
+               else f"not the other label ({result.negative_class!r})"),
+            key=f"{block}.negative_class", hint="name the class labelled 0")
+    return given

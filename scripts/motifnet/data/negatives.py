@@ -211,6 +211,16 @@ class GCMatching:
                                      if f.name != "length"})
 
 
+def short_genome(sizes: dict[str, int], length: int, windows: int = 4) -> str:
+    """A remark for the errors of a genome whose every sequence is at most ``windows``
+    windows long (a FASTA of peak sequences, say), else empty."""
+    longest = max(sizes.values(), default=0)
+    if longest > windows * length:
+        return ""
+    return (f"; every sequence of the genome is at most {longest} bp ({longest / length:.1f} "
+            "windows): a genome made of peak windows holds no background to draw from")
+
+
 def gc_matched(positives: pd.DataFrame, positive_gc: np.ndarray, *, fasta: str | os.PathLike,
                fai: str | os.PathLike, sizes: dict[str, int], peaks: pd.DataFrame,
                blacklist: pd.DataFrame | None, settings: GCMatching) -> Drawn:
@@ -230,7 +240,8 @@ def gc_matched(positives: pd.DataFrame, positive_gc: np.ndarray, *, fasta: str |
         raise InputError(
             "the blacklist covers the whole genome: no region is left to draw negatives from"
             if blacklisted else f"the peaks, widened by exclude_flank {exclude_flank}, and the "
-            "blacklist cover the whole genome: no region is left to draw negatives from",
+            "blacklist cover the whole genome: no region is left to draw negatives from"
+            + short_genome(sizes, length),
             key="peaks.blacklist" if blacklisted else "peaks.negatives.exclude_flank",
             hint="check that the blacklist is the one of this assembly (a few Mb, not whole "
             "chromosomes)" if blacklisted else "lower negatives.exclude_flank, or use "
@@ -242,7 +253,8 @@ def gc_matched(positives: pd.DataFrame, positive_gc: np.ndarray, *, fasta: str |
         raise InputError(
             f"the genome gives {record['drawn']} of the {record['asked']} GC-matched negatives "
             f"asked for ({len(tiles.gc)} windows of {length} bp lie outside the peaks +/- "
-            f"{exclude_flank} bp and the blacklist with at most {max_n_fraction:.0%} N)",
+            f"{exclude_flank} bp and the blacklist with at most {max_n_fraction:.0%} N)"
+            + short_genome(sizes, length),
             key="peaks.negatives",
             hint="lower negatives.ratio (this genome gave "
             f"{_floor2(record['drawn'] / max(len(positives), 1))} per positive), lower "

@@ -30,13 +30,14 @@ import logging
 import os
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from ..data.encoded import load_split
+from ..data.encoded import EncodedSplit, load_encoding, load_split
 from ..errors import InputError
 from ..models.layers import ConvAttentionPool, Exp, GlobalMaxPool1d
 from ..models.strand import ReverseComplementAverage, revcomp
@@ -91,14 +92,46 @@ def chosen_rows(y: np.ndarray, task: str) -> np.ndarray:
     return y > np.quantile(y, TOP_QUANTILE, axis=0, keepdims=True)
 
 
-def select_sequences(y: np.ndarray, columns: list[int], max_sequences: int,
-                     seed: int) -> np.ndarray:
-    """Rows of ``y`` positive for at least one of ``columns``: all of them, or a seeded random
-    ``max_sequences`` of them, in their order."""
-    rows = np.flatnonzero(y[:, columns].any(axis=1))
-    if len(rows) > max_sequences:
-        rows = np.sort(np.random.default_rng(seed).choice(rows, max_sequences, replace=False))
-    return rows
+@dataclass
+class Target:
+    """One class to attribute: its name, the model output explaining it (``column``), the
+    output's ``sign`` (-1: the negative class of a binary task, whose evidence lowers the
+    output) and the rows of its sequences."""
+
+    name: str
+    column: int
+    sign: int
+    rows: np.ndarray
+
+
+def stratified_sample(rows: np.ndarray, split: np.ndarray, max_sequences: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """``rows`` (all, or a random ``max_sequences`` of them, each split contributing its share
+    of ``rows``: the largest-remainder rounding of ``max_sequences`` times that share), sorted."""
+    if len(rows) <= max_sequences:
+        return rows
+    names, counts = np.unique(split[rows], return_counts=True)
+    quota = counts * max_sequences / len(rows)
+    take = np.floor(quota).astype(int)
+    take[np.argsort(-(quota - take), kind="stable")[:max_sequences - take.sum()]] += 1
+    chosen = [rng.choice(rows[split[rows] == name], n, replace=False)
+              for name, n in zip(names, take)]
+    return np.sort(np.concatenate(chosen))
+
+
+def select_targets(y: np.ndarray, split: np.ndarray, classes: list[str], columns: list[int],
+                   negative_class: str | None, max_sequences: int, seed: int) -> list[Target]:
+    """The classes to attribute with their sequences: per class in ``columns`` those positive
+    for it and, with a ``negative_class`` (binary task whose label 0 is a real class), the
+    sequences labelled 0 for it; at most ``max_sequences`` per class, a seeded sample
+    stratified by ``split`` (the split of each row)."""
+    rng = np.random.default_rng(seed)
+    targets = [Target(classes[k], k, 1, np.flatnonzero(y[:, k])) for k in columns]
+    if negative_class is not None:
+        targets.append(Target(negative_class, 0, -1, np.flatnonzero(y[:, 0] == 0)))
+    for target in targets:
+        target.rows = stratified_sample(target.rows, split, max_sequences, rng)
+    return targets
 
 
 def uniform_references(x: torch.Tensor, references: int, seed: int) -> torch.Tensor:
@@ -167,11 +200,14 @@ def saliency(model: nn.Module, x: torch.Tensor, target: int, batch_size: int,
                 gradient_correction=True, device=device).numpy()
 
 
-def attribute_classes(model: nn.Module, x: np.ndarray, y: np.ndarray, ids: np.ndarray,
-                      classes: list[str], columns: list[int], method: str, settings: dict,
-                      device: torch.device) -> tuple[list[ClassAttributions], dict]:
-    """Maps of each class in ``columns`` over its positive sequences among ``x`` (a class
-    with none is skipped, and logged), and figures of the run."""
+def attribute_classes(model: nn.Module, x: np.ndarray, ids: np.ndarray, targets: list[Target],
+                      method: str, settings: dict, device: torch.device
+                      ) -> tuple[list[ClassAttributions], dict]:
+    """Maps of each target class over its sequences among ``x`` (the sequences chosen for any
+    target; ISM mutates each once), negated for a target of sign
+    -1: the evidence for the negative class; every method is linear in the output, so this is
+    the attribution of the negated output), a class with none skipped (and logged), and
+    figures of the run."""
     requested, fallback = settings["method"], settings.get("fallback", "")
     batch = settings["batch_size"]
     if method == "ism":
@@ -179,12 +215,11 @@ def attribute_classes(model: nn.Module, x: np.ndarray, y: np.ndarray, ids: np.nd
         y0, y_hat = ism_outputs(model, torch.as_tensor(x, dtype=torch.float32), batch, device)
         log.info("ISM of %d sequences in %.1f s", len(x), time.perf_counter() - start)
     done, skipped, warned = [], [], 0
-    for k in columns:
-        rows = np.flatnonzero(y[:, k])
+    for target in targets:
+        rows, k = target.rows, target.column
         if not rows.size:
-            log.info("class %s: no positive sequence among the %d chosen; skipped",
-                     classes[k], len(x))
-            skipped.append(classes[k])
+            log.info("class %s: no sequence of it among those chosen; skipped", target.name)
+            skipped.append(target.name)
             continue
         start = time.perf_counter()
         xs = torch.as_tensor(x[rows], dtype=torch.float32)
@@ -197,9 +232,10 @@ def attribute_classes(model: nn.Module, x: np.ndarray, y: np.ndarray, ids: np.nd
             maps = ism_maps(y0[rows], y_hat[rows], k)
         else:
             maps = saliency(model, xs, k, batch, device)
-        done.append(ClassAttributions(classes[k], ids[rows], x[rows], maps, method, requested,
-                                      fallback))
-        log.info("class %s: %s of %d sequences in %.1f s", classes[k], method, len(rows),
+        done.append(ClassAttributions(target.name, ids[rows], x[rows], target.sign * maps,
+                                      method, requested, fallback))
+        log.info("class %s: %s of %d sequences%s in %.1f s", target.name, method, len(rows),
+                 " (output negated: the negative class)" if target.sign < 0 else "",
                  time.perf_counter() - start)
     if warned:
         log.warning("DeepLIFT/SHAP: %d batches whose attributions do not sum to the change of "
@@ -207,39 +243,71 @@ def attribute_classes(model: nn.Module, x: np.ndarray, y: np.ndarray, ids: np.nd
     return done, {"skipped": skipped, "convergence_warnings": warned}
 
 
-def attribute_model(model_path: str | os.PathLike, sequences: str | os.PathLike,
-                    settings: dict, out_dir: str | os.PathLike, *, gpus: dict,
-                    holds_gpu: bool, threads: int = 1) -> dict:
+def load_sequences(paths: dict[str, str | os.PathLike]) -> tuple[EncodedSplit, np.ndarray]:
+    """The splits of ``paths`` (name -> ``.npz``) as one, and the split of each row."""
+    parts = {name: load_split(path) for name, path in paths.items()}
+    joined = EncodedSplit(*(np.concatenate([getattr(p, key) for p in parts.values()])
+                            for key in ("x", "y", "ids")))
+    split = np.concatenate([np.full(len(p.y), name) for name, p in parts.items()])
+    return joined, split
+
+
+def negative_class(encoding: dict) -> str | None:
+    """The class labelled 0 of a binary dataset whose negatives are a real class (two class
+    files, a label column of two class names, a named label 0: ``extraction.negative_class``
+    of ``encoding.json``); None for any other (generated negatives are background)."""
+    if encoding.get("task") != "binary":
+        return None
+    return encoding.get("extraction", {}).get("negative_class")
+
+
+def attribute_model(model_path: str | os.PathLike, sequences: dict[str, str | os.PathLike],
+                    encoding_path: str | os.PathLike, settings: dict,
+                    out_dir: str | os.PathLike, *, gpus: dict, holds_gpu: bool,
+                    threads: int = 1) -> dict:
     """Attribution maps of a trained model (the config's ``attribution`` ``settings``) for up
-    to ``max_sequences`` sequences of a split positive for a chosen class: one
-    ``{class}.npz`` per class and ``attribution.json`` in ``out_dir``. Runs on the job's
-    device (a GPU slot when the job holds one)."""
+    to ``max_sequences`` sequences per chosen class of the ``sequences`` splits (name ->
+    ``.npz``), and of the negative class of a binary task where it is a real one (named in
+    ``encoding.json``): one ``{class}.npz`` per class and ``attribution.json`` in
+    ``out_dir``. Runs on the job's device (a GPU slot when the job holds one)."""
     torch.set_num_threads(threads)
     model, meta = load_model(model_path)
     method, fallback = choose_method(settings["method"], model.name, model.deeplift_problem())
     if fallback:
         log.warning("%s", fallback)
     classes = list(meta["classes"])
-    columns = chosen_classes(classes, list(settings["classes"]))
-    split = load_split(sequences)
-    chosen = chosen_rows(split.y, meta["task"])
-    rows = select_sequences(chosen, columns, settings["max_sequences"], settings["seed"])
-    log.info("%s on %d of %d sequences positive for %d class(es)", method, len(rows),
-             len(split.y), len(columns))
+    negative = negative_class(load_encoding(encoding_path))
+    wanted = list(settings["classes"])
+    columns = chosen_classes(classes, wanted)
+    negative = None if wanted else negative  # a list of classes names the model's outputs
+    data, split = load_sequences(sequences)
+    chosen_y = chosen_rows(data.y, meta["task"])
+    targets = select_targets(chosen_y, split, classes, columns, negative,
+                             settings["max_sequences"], settings["seed"])
+    log.info("%s on up to %d sequences per class of %s (%d sequences)", method,
+             settings["max_sequences"], "+".join(sequences), len(data.y))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
+    chosen = np.unique(np.concatenate([t.rows for t in targets]))
+    per_split = {t.name: {name: int((split[t.rows] == name).sum()) for name in sequences}
+                 for t in targets if t.rows.size}
+    for target in targets:  # rows of the chosen sequences
+        target.rows = np.searchsorted(chosen, target.rows)
     with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
         done, figures = attribute_classes(
-            model, split.x[rows].astype(np.float32), chosen[rows], split.ids[rows], classes,
-            columns, method, {**settings, "fallback": fallback,
-                              "unknown": meta["encoding"].get("unknown", "zero")}, device)
+            model, data.x[chosen].astype(np.float32), data.ids[chosen], targets, method,
+            {**settings, "fallback": fallback,
+             "unknown": meta["encoding"].get("unknown", "zero")}, device)
     for maps in done:
         maps.save(class_path(out_dir, maps.class_name))
     summary = {"method": method, "requested": settings["method"], "fallback": fallback,
-               "classes": [maps.class_name for maps in done], "n_sequences": int(len(rows)),
+               "classes": [maps.class_name for maps in done], "n_sequences": int(len(chosen)),
                "sequences_per_class": {m.class_name: int(len(m.ids)) for m in done},
                "selection": (f"observed value above the target's {TOP_QUANTILE:g} quantile"
                              if meta["task"] == "regression" else "positive for the class"),
+               "splits": list(sequences),
+               "sequences_per_split": per_split,
+               "negative_class": negative,
                **figures, "seconds": round(time.perf_counter() - start, 3),
                "device": str(device), "settings": dict(settings)}
     write_summary(out_dir, summary)

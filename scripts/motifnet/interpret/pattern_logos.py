@@ -37,6 +37,11 @@ def draw_cwm(ax: plt.Axes, cwm: np.ndarray, title: str) -> None:
     ax.set_title(title, fontsize=9)
 
 
+def effect(pattern: Pattern) -> str:
+    """What a pattern does to its class's prediction (a negative pattern lowers it)."""
+    return f"{'raises' if pattern.sign == '+' else 'lowers'} the prediction of {pattern.class_name}"
+
+
 def shown_columns(pattern: Pattern, query_start, query_end) -> slice:
     """The columns drawn: the trimmed query, or the whole pattern without one."""
     if pd.isna(query_start):
@@ -62,7 +67,7 @@ def pattern_figure(pattern: Pattern, name: pd.Series, target: Motif | None,
         width = max(width, len(match) - offset) - min(0, -offset)
     fig, axes = plt.subplots(rows, 1, figsize=(max(5.0, 0.35 * width + 1.5), 1.8 * rows))
     draw_cwm(axes[0], cwm, f"{pattern.id}: CWM of {len(pattern.seqlets)} seqlets "
-             f"({'raises' if pattern.sign == '+' else 'lowers'} {pattern.class_name})")
+             f"({effect(pattern)})")
     draw_ic_logo(axes[1], pfm, "PFM" + ("" if target is not None else f"; {NOT_NAMED}"))
     if target is not None:
         strand = " (reverse complement)" if name["orientation"] == "-" else ""
@@ -83,7 +88,7 @@ def overview(patterns: list[Pattern], names: pd.DataFrame, table: pd.DataFrame,
         row = names.loc[p.id]
         label = row["target_name"] if row["named"] else "not named"
         columns = shown_columns(p, *table.loc[p.id, ["query_start", "query_end"]])
-        draw_cwm(ax, p.cwm[columns], f"{p.id} ({len(p.seqlets)} seqlets): {label}")
+        draw_cwm(ax, p.cwm[columns], f"{p.id} ({len(p.seqlets)} seqlets, {effect(p)}): {label}")
     fig.tight_layout()
     save_and_close(fig, path)
 

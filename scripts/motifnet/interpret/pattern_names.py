@@ -22,7 +22,7 @@ from ..motifs.naming import NamingOutputs, name_queries, write_names
 from ..motifs.scoring import NAME_COLUMNS
 from .attribution_maps import load_classes, read_summary
 from .ground_truth import read_instances
-from .patterns import read_pattern_table, read_seqlets
+from .patterns import read_pattern_table, read_record, read_seqlets
 from .seqlets import attribution_scores, seqlet_scores
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,14 @@ GROUP = "patterns"
 @dataclass
 class PatternFiles:
     """A model's patterns to name: ``patterns.meme`` (queries), ``patterns.tsv``,
-    ``seqlets.tsv``, the ``attributions/`` folder, and on synthetic data the generator's
+    ``seqlets.tsv``, the ``attributions/`` and ``modisco/`` folders, and on synthetic data the generator's
     ``regions.bed`` and ``motifs.bed`` (``truth``, else empty)."""
 
     queries: str
     patterns: str
     seqlets: str
     attributions: str
+    modisco: str
     truth: tuple[str, ...] = ()
 
 
@@ -50,6 +51,21 @@ def own_class_recovery(names: pd.DataFrame, patterns: pd.DataFrame) -> list[str]
     named = names[names["named"] & names["ground_truth"].notna()]
     return sorted({tf for pattern, tf in zip(named["pattern"], named["ground_truth"])
                    if classes[pattern] == tf})
+
+
+def named_per_class(names: pd.DataFrame, classes: list[str]) -> dict[str, list[dict]]:
+    """Per attributed class, the TFs its patterns are named after: sign (``+`` raises the
+    class's output, ``-`` lowers it), patterns and the best E-value, most patterns first."""
+    named = names[names["named"]]
+    per_class = {}
+    for name in classes:
+        own = named[named["class"] == name]
+        groups = own.groupby(["target_name", "sign"])["e_value"].agg(["size", "min"])
+        per_class[name] = [{"tf": str(tf), "sign": sign, "patterns": int(n),
+                            "best_e_value": float(e)}
+                           for (tf, sign), (n, e) in groups.sort_values(
+                               ["size", "min"], ascending=[False, True]).iterrows()]
+    return per_class
 
 
 def name_patterns(files: PatternFiles, motif_db: str | os.PathLike, settings: dict,
@@ -68,11 +84,17 @@ def name_patterns(files: PatternFiles, motif_db: str | os.PathLike, settings: di
     names.insert(2, "sign", table["sign"].to_numpy())
     write_names(outputs.names, names[PATTERN_NAME_COLUMNS])
     made = read_summary(files.attributions)
+    record = read_record(files.modisco)
     scores = {"method": made["method"], "requested": made["requested"],
               "fallback": made["fallback"], "n_sequences": made["n_sequences"],
               "classes": made["classes"], "skipped_classes": made["skipped"],
               "engine": naming.engine, "not_compared": naming.not_compared,
+              "negative_class": made.get("negative_class"),
+              "sequences_per_class": made.get("sequences_per_class", {}),
               "patterns_per_class": table["class"].value_counts().to_dict(),
+              "named_per_class": named_per_class(names, made["classes"]),
+              "modisco": record,
+              "notes": [r["note"] for r in record.values() if r["note"]],
               **naming.scores[GROUP]}
     if ground_truth:
         scores["ground_truth"]["recovered_by_own_class"] = own_class_recovery(names, table)

@@ -12,11 +12,24 @@ each with a CWM (mean contributions) and a PFM (base frequencies of its seqlets)
 - ``seqlets.tsv``: one row per seqlet of a pattern (:data:`SEQLET_COLUMNS`), in the
   coordinates of its sequence (0-based, end excluded), with the stretch the trimmed query
   covers (``core_start``, ``core_end``);
-- ``patterns.meme``: the trimmed PFMs, TomTom's queries.
+- ``patterns.meme``: the trimmed PFMs, TomTom's queries;
+- ``modisco/modisco.json``: per class, its sequences, the settings TF-MoDISco ran with and
+  the patterns found, and a note where the set is small or nothing was found.
+
+Small sets: modisco-lite looks for patterns of a sign only when it has more seqlets than
+``min_metacluster_size`` (``modisco.min_seqlets``, 100), and keeps a pattern only with
+``final_min_cluster_size`` (``min_pattern_seqlets``, 20) seqlets; a few hundred sequences
+give about one seqlet each, so a small class can fall short of the first. A class where the
+configured settings find nothing is run again with both minimums scaled to its number of
+sequences n (:func:`scaled_settings`: ``min_seqlets`` n / 4, ``min_pattern_seqlets`` n / 20,
+never above the configured ones nor below 20 and 10); a class with fewer than
+:data:`SMALL_SET` sequences is noted as small. The window sizes stay as configured (seqlet
+width is a property of the motifs, not of the number of sequences).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -26,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io import atomic_path, write_tsv
+from ..io import atomic_path, write_json, write_tsv
 from ..motifs.meme import Motif, information_content, write_meme
 from ..motifs.pfm import trim
 from .attribution_maps import ClassAttributions, file_stem, load_classes
@@ -39,6 +52,10 @@ SEQLET_COLUMNS = ["pattern", "class", "sequence", "start", "end", "strand", "cor
                   "core_end"]
 SIGNS = {"pos_patterns": "+", "neg_patterns": "-"}
 TRIM_PAD = 3  # columns kept either side of the informative ones (as for filters)
+SMALL_SET = 200  # sequences per class below which a class is noted as a small set
+SCALED_FLOORS = {"min_seqlets": 20, "min_pattern_seqlets": 10}
+SCALED_DIVISORS = {"min_seqlets": 4, "min_pattern_seqlets": 20}
+RECORD = "modisco.json"
 
 
 @dataclass
@@ -78,6 +95,53 @@ def tfmodisco(maps: ClassAttributions, settings: dict) -> dict[str, list]:
         final_min_cluster_size=settings["min_pattern_seqlets"],
         n_leiden_runs=settings["leiden_runs"])
     return {"pos_patterns": positive or [], "neg_patterns": negative or []}
+
+
+def scaled_settings(settings: dict, n_sequences: int) -> dict:
+    """``settings`` with the seqlet minimums scaled to ``n_sequences`` (module docstring)."""
+    scaled = dict(settings)
+    for key, floor in SCALED_FLOORS.items():
+        scaled[key] = max(floor, min(settings[key], n_sequences // SCALED_DIVISORS[key]))
+    return scaled
+
+
+def class_note(name: str, n_sequences: int, n_patterns: int, scaled: dict | None) -> str:
+    """What ``summary.tsv`` and the report say of a class with a small set or no pattern
+    (empty otherwise)."""
+    parts = []
+    if n_sequences < SMALL_SET:
+        parts.append(f"{n_sequences} sequences (< {SMALL_SET}: small set)")
+    if scaled is not None:
+        minimums = f"min_seqlets {scaled['min_seqlets']}, min_pattern_seqlets " \
+                   f"{scaled['min_pattern_seqlets']}"
+        parts.append(f"{'found' if n_patterns else 'no'} pattern{'s' * (n_patterns != 1)} "
+                     f"with the minimums scaled to the set ({minimums})")
+    elif not n_patterns:
+        parts.append("TF-MoDISco found no pattern")
+    return f"{name}: {'; '.join(parts)}" if parts else ""
+
+
+def class_patterns(maps: ClassAttributions, settings: dict) -> tuple[dict[str, list], dict]:
+    """TF-MoDISco on one class with the configured ``settings`` and, where they find nothing,
+    again with :func:`scaled_settings`; the pattern groups and the class's record."""
+    n = len(maps.ids)
+    groups, used, scaled = tfmodisco(maps, settings), settings, None
+    if not any(groups.values()):
+        candidate = scaled_settings(settings, n)
+        if candidate != settings:
+            log.info("class %s: no pattern from %d sequences; again with the seqlet minimums "
+                     "scaled to the set (min_seqlets %d, min_pattern_seqlets %d)",
+                     maps.class_name, n, candidate["min_seqlets"],
+                     candidate["min_pattern_seqlets"])
+            groups, used, scaled = tfmodisco(maps, candidate), candidate, candidate
+    found = sum(len(group) for group in groups.values())
+    return groups, {"n_sequences": n, "settings": dict(used), "scaled": scaled is not None,
+                    "n_patterns": found, "note": class_note(maps.class_name, n, found, scaled)}
+
+
+def read_record(folder: str | os.PathLike) -> dict:
+    """``modisco/modisco.json``: per class, its record (:func:`class_patterns`)."""
+    return json.loads((Path(folder) / RECORD).read_text())
 
 
 def save_modisco(path: str | os.PathLike, groups: dict[str, list], window: int) -> None:
@@ -206,18 +270,18 @@ class PatternOutputs:
 def find_model_patterns(attributions: str | os.PathLike, settings: dict, trim_ic: float,
                         outputs: PatternOutputs) -> pd.DataFrame:
     """TF-MoDISco on every class attributed in ``attributions``; writes ``outputs`` and
-    returns ``patterns.tsv``. A class without patterns adds no row (and
-    is logged); no patterns at all give empty, valid files.
+    returns ``patterns.tsv``. A class without patterns adds no row (it is logged and noted in
+    ``modisco.json``); no patterns at all give empty, valid files.
 
     TF-MoDISco runs on numba's threads (``NUMBA_NUM_THREADS``; the rule sets it to its
     threads). Calling ``numba.set_num_threads`` instead would start numba's threading layer
     before modisco-lite forks the children that compile its kernels into the cache, which it
     then does not do: every job would compile them again (~12 s)."""
     Path(outputs.modisco).mkdir(parents=True, exist_ok=True)
-    patterns, seqlets = [], []
+    patterns, seqlets, record = [], [], {}
     for maps in load_classes(attributions):
         start = time.perf_counter()
-        groups = tfmodisco(maps, settings)
+        groups, record[maps.class_name] = class_patterns(maps, settings)
         path = modisco_path(outputs.modisco, maps.class_name)
         save_modisco(path, groups, maps.x.shape[-1])
         found = read_modisco(path, maps.class_name)
@@ -234,4 +298,5 @@ def find_model_patterns(attributions: str | os.PathLike, settings: dict, trim_ic
     write_tsv(outputs.seqlets, pd.concat(seqlets) if seqlets
               else pd.DataFrame(columns=SEQLET_COLUMNS))
     write_meme(outputs.meme, query_motifs(patterns, trim_ic))
+    write_json(Path(outputs.modisco) / RECORD, record)
     return table

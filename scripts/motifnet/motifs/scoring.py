@@ -179,10 +179,12 @@ def score_motifs(
     """Koo & Eddy's scores of one group of queries (a layer's filters, a model's patterns)
     from its :func:`call_names` table (every query of the group, the denominator): named and
     significant fractions, top named TFs, ground-truth recovery. ``unit`` names the counted
-    queries in the keys (``n_filters``; ``n_patterns`` for patterns)."""
+    queries in the keys (``n_filters``; ``n_patterns`` for patterns); each top TF has its
+    count and the best E-value of the queries named after it."""
     n_queries = len(names)
     named = names[names["named"]]
     counts = named["target_name"].value_counts()
+    best = named.groupby("target_name")["e_value"].min()
     n_significant = int(names["significant"].sum())
     result: dict = {
         f"n_{unit}": n_queries,
@@ -192,7 +194,8 @@ def score_motifs(
         "n_significant": n_significant,
         "fraction_significant": _fraction(n_significant, n_queries),
         "n_tfs_named": int(named["target_name"].nunique()),
-        "top_tfs": [{"tf": str(tf), unit: int(n)} for tf, n in counts.head(top).items()],
+        "top_tfs": [{"tf": str(tf), unit: int(n), "best_e_value": float(best[tf])}
+                    for tf, n in counts.head(top).items()],
         "null_shuffled": null,
     }
     if ground_truth:

@@ -82,6 +82,7 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
             "tfs_recovered": ",".join(score.get("ground_truth", {}).get("recovered", [])),
             "n_tfs_recovered": _count(score.get("ground_truth", {}).get("recovered")),
             "top_tfs": ",".join(f"{t['tf']}({t['filters']})" for t in score.get("top_tfs", [])[:5]),
+            "filters_named_motifs": named_motifs(score.get("top_tfs", []), "filters"),
             "tomtom_engine": learned.get("engine"),
         })
         for other in others:
@@ -90,6 +91,23 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
     if learned and "attribution" in learned:
         row.update(attribution_columns(learned["attribution"]))
     return row
+
+
+def named_motifs(top: list[dict], unit: str, sign: bool = False) -> str:
+    """Named TFs with their count and best E-value, ``CTCF(3, E=2e-09)``, comma-separated
+    (``sign``: patterns that lower the output marked ``lowers``)."""
+    def one(t: dict) -> str:
+        evalue = f", E={t['best_e_value']:.2g}" if "best_e_value" in t else ""
+        lowers = ", lowers" if sign and t.get("sign") == "-" else ""
+        return f"{t['tf']}({t[unit]}{evalue}{lowers})"
+
+    return ", ".join(map(one, top))
+
+
+def per_class_motifs(per_class: dict[str, list[dict]]) -> str:
+    """``class: named motifs`` of each attributed class, ``;``-separated (``-``: none)."""
+    return "; ".join(f"{name}: {named_motifs(top, 'patterns', sign=True) or '-'}"
+                     for name, top in per_class.items())
 
 
 def _count(items: list | None) -> int | None:
@@ -101,7 +119,10 @@ def attribution_columns(score: dict) -> dict:
     method, patterns found, fraction named (beside the shuffled null), TFs named, and with
     ground truth the any-hit fraction, TFs recovered (best match; any significant hit; by a
     pattern of the TF's own class), seqlet precision (beside chance) and recall, and the
-    attribution maps' AUROC/AUPRC of motif vs background positions."""
+    attribution maps' AUROC/AUPRC of motif vs background positions; the named motifs with
+    their best E-values, overall and per class (the negative class of a binary task too, and
+    patterns that lower a class's output marked), and a note where a class's set is small or
+    TF-MoDISco found nothing."""
     truth = score.get("ground_truth", {})
     seqlets = score.get("seqlets", {})
     maps = score.get("attribution", {})
@@ -124,6 +145,10 @@ def attribution_columns(score: dict) -> dict:
         "attribution_auprc": maps.get("auprc"),
         "attribution_top_tfs": ",".join(f"{t['tf']}({t['patterns']})"
                                         for t in score.get("top_tfs", [])[:5]),
+        "attribution_named_motifs": named_motifs(score.get("top_tfs", []), "patterns"),
+        "attribution_named_per_class": per_class_motifs(score.get("named_per_class", {})),
+        "attribution_negative_class": score.get("negative_class"),
+        "attribution_note": "; ".join(score.get("notes", [])),
     }
 
 
@@ -143,6 +168,8 @@ HTML_COLUMNS = {
     "fraction_ground_truth": "ground truth (best)",
     "fraction_ground_truth_any_hit": "ground truth (any hit)",
     "top_tfs": "top named TFs",
+    "filters_named_motifs": "named motifs (filters, best E)",
+    "attribution_named_motifs": "named motifs (attribution, best E)",
     "attribution_method": "attribution",
     "attribution_patterns": "patterns",
     "attribution_fraction_named": "patterns named",
@@ -151,7 +178,8 @@ HTML_COLUMNS = {
     "attribution_seqlet_precision": "seqlet precision",
     "attribution_seqlet_recall": "seqlet recall",
     "attribution_auroc": "attribution AUROC",
-    "attribution_top_tfs": "top named TFs (patterns)",
+    "attribution_named_per_class": "named per class (attribution)",
+    "attribution_note": "attribution note",
 }
 
 
