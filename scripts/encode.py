@@ -5,10 +5,13 @@ from motifnet.rulescript import run
 
 
 def main(smk):
+    outputs = dict(smk.output.items())
     encode_dataset(smk.input.sequences, smk.output.splits, smk.output.encoding,
                    dataset=smk.wildcards.dataset, task=smk.params.task,
                    split=dict(smk.params.split), dtype=smk.params.dtype,
-                   sources=dict(smk.params.sources), notes=smk.input.notes)
+                   sources=dict(smk.params.sources), notes=smk.input.notes,
+                   unknown=smk.params.encoding["unknown"], transform=smk.params.transform,
+                   folds=(outputs["all"], outputs["folds"]) if "folds" in outputs else None)
 
 
 run(main, snakemake)  # noqa: F821

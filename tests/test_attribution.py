@@ -12,7 +12,6 @@ import pytest
 import torch
 
 from motifnet.data.encoded import EncodedSplit, save_split
-from motifnet.io import write_json
 from motifnet.data.onehot import encode
 from motifnet.errors import InputError
 from motifnet.interpret.attribution import (
@@ -26,9 +25,11 @@ from motifnet.interpret.attribution import (
     saliency,
     select_targets,
     stratified_sample,
+    uniform_references,
 )
 from motifnet.interpret.attribution_maps import ClassAttributions, load_classes, read_summary
 from motifnet.interpret.methods import choose_method
+from motifnet.io import write_json
 from motifnet.models.registry import build_model
 from motifnet.train.checkpoint import save_checkpoint
 
@@ -97,6 +98,23 @@ def test_deeplift_attributions_add_up_for_every_zoo_layer(name, params):
     assert maps.shape == (6, 4, LENGTH) and np.isfinite(maps).all()
     assert warned == 0
     assert np.abs(maps).sum() > 0
+
+
+def test_uniform_unknown_bases_stay_uniform_in_the_references():
+    """With encoding.unknown uniform the references are dinucleotide shuffles whose unknown
+    bases are 0.25 columns, as in the data, and the attributions still add up."""
+    seqs = ["".join(np.random.default_rng(i).choice(list("ACGT"), LENGTH)) for i in range(4)]
+    seqs = [s[:10] + "NNNNN" + s[15:] for s in seqs]
+    x = torch.from_numpy(encode(seqs, unknown="uniform"))
+    refs = uniform_references(x, 3, seed=0)
+    assert refs.shape == (4, 3, 4, LENGTH)
+    assert ((refs == 0.25).all(dim=2).sum(dim=-1) == 5).all()  # five unknown columns each
+    assert torch.equal(refs.sum(dim=2), torch.ones(4, 3, LENGTH))
+    torch.manual_seed(0)
+    model = build_model("koo_cnn", 2, LENGTH, {"variant": "cnn-25"}).eval()
+    maps, warned = deep_lift_shap(model, x, target=1, references=3, seed=0, batch_size=6,
+                                  device=CPU, unknown="uniform")
+    assert maps.shape == (4, 4, LENGTH) and np.isfinite(maps).all() and warned == 0
 
 
 def test_a_strand_averaged_model_in_one_batch_would_pair_the_wrong_references():

@@ -1,6 +1,7 @@
 """Multi-label bins: labels equal bedtools' own answer from the synthetic ground truth."""
 
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -105,3 +106,31 @@ def test_zero_bins_longer_windows_blacklist_and_peak_regions(generated):
                                          seed=0)
     assert record2["region"] == "peaks" and record2["bins"] < sum(sizes.values()) // 200
     assert np.all(y2.sum(axis=0) > 0)
+
+
+def test_signal_bins_carry_the_highest_overlapping_signal(generated, tmp_path):
+    """A regression on several TFs' signal: each labelled bin holds the highest signalValue of
+    the TF's peaks overlapping it, the other bins 0."""
+    out, files = generated
+    fai = out / "g.fa.fai"
+    sizes = read_chrom_sizes(fai)
+    signal_files = {}
+    for k, (tf, path) in enumerate(files.items()):
+        rows = [line.split("\t") for line in Path(path).read_text().splitlines()]
+        for i, row in enumerate(rows):
+            row[6] = f"{(i * 7 + k) % 13 + 0.5}"
+        signal_files[tf] = str(tmp_path / f"{tf}.narrowPeak")
+        Path(signal_files[tf]).write_text("".join("\t".join(r) + "\n" for r in rows))
+    peaks = read_peak_files(signal_files, "auto", True, signal=True)
+    options = {"length": 200, "bin_size": 200, "region": "genome", "flank": 0, "zero_bins": 0,
+               "seed": 0}
+    windows, y, _ = binned_windows(fai, sizes, peaks, list(TFS), None, signal=True, **options)
+    _, presence, _ = binned_windows(fai, sizes, peaks, list(TFS), None, **options)
+    assert y.dtype == np.float32 and ((y > 0) == (presence == 1)).all()
+    for k, tf in enumerate(TFS):
+        own = peaks[peaks["tf"] == tf]
+        for row in np.flatnonzero(presence[:, k])[:50]:
+            chrom, start = windows["chrom"][row], windows["bin_start"][row]
+            overlapping = own[(own["chrom"] == chrom) & (own["start"] < start + 200)
+                              & (own["end"] > start)]
+            assert y[row, k] == pytest.approx(overlapping["signal"].max())

@@ -235,6 +235,66 @@ def test_deeplift_falls_back_to_ism_for_recurrent_models_when_the_config_is_read
     assert attribution_method(settings, "d", "a") == ("saliency", "")
 
 
+def test_regression_datasets_are_checked_against_their_source(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    synthetic = {"synthetic": {"values": {"noise_sd": 0.1}}, "task": "regression",
+                 "length": 200}
+    checked({"s": synthetic})
+    checked({"p": peaks_dataset("regression", targets="signal")})
+    checked({"p": peaks_dataset("regression", targets="signal",
+                                files={"A": "a.narrowPeak", "B": "b.narrowPeak"})})
+    for dataset, message, key in [
+        ({**synthetic, "task": "multilabel"}, "needs synthetic.values", "datasets.d.task"),
+        ({**synthetic, "synthetic": {}}, "needs synthetic.values",
+         "datasets.d.synthetic.values"),
+        (peaks_dataset("regression"), "regresses on its signal", "datasets.d.peaks.targets"),
+        (peaks_dataset("binary", targets="signal"), "regresses on its signal",
+         "datasets.d.peaks.targets"),
+        (peaks_dataset("regression", targets="signal", files={"A": "a", "B": "b"},
+                       negatives={"kind": "gc_matched"}), "binned dataset",
+         "datasets.d.peaks.negatives.kind"),
+        ({"genome": "g", "task": "regression", "length": 10,
+          "intervals": {"classes": {"a": "a.bed", "b": "b.bed"}}},
+         "reads its targets from label columns", "datasets.d.intervals.classes"),
+        ({"genome": "g", "task": "regression", "length": 10,
+          "genomic_benchmark": {"name": "human_nontata_promoters"}},
+         "classification tasks", "datasets.d.task"),
+        ({**synthetic, "dtype": "uint8", "encoding": {"unknown": "uniform"}},
+         "need dtype float32", "datasets.d.encoding.unknown"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(message)) as error:
+            checked({"d": dataset})
+        assert key in str(error.value)
+
+
+def test_the_regression_loss_retrains_no_classifier():
+    from motifnet.train.settings import learning_settings, resolve_training
+
+    cfg = resolve_training({"loss": "poisson"}, None)
+    assert "loss" not in learning_settings(cfg, "binary")
+    assert learning_settings(cfg, "regression")["loss"] == "poisson"
+    with pytest.raises(InputError, match="allowed: mse, poisson"):
+        resolve_training({"loss": "huber"}, None)
+
+
+def test_kfold_settings_are_checked():
+    from snakemake.exceptions import WorkflowError
+
+    synthetic = {"synthetic": {}, "task": "multilabel", "length": 200}
+    checked({"d": {**synthetic, "split": {"method": "kfold", "k": 3}}})
+    with pytest.raises(WorkflowError, match="minimum"):
+        checked({"d": {**synthetic, "split": {"method": "kfold", "k": 1}}})
+    for dataset in ({"genome": "g", "task": "binary", "length": 10,
+                     "intervals": {"bed": "r.bed", "label_columns": [7], "split_column": 8},
+                     "split": {"method": "kfold"}},
+                    {"genome": "g", "task": "binary", "length": 10,
+                     "genomic_benchmark": {"name": "human_nontata_promoters"},
+                     "split": {"method": "kfold"}}):
+        with pytest.raises(InputError, match="predefined split column") as error:
+            checked({"d": dataset})
+        assert "datasets.d.split.method" in str(error.value)
+
+
 def test_split_settings_are_checked_when_the_config_is_read():
     bed = {"genome": "g", "task": "binary", "length": 10,
            "intervals": {"bed": "r.bed", "label_columns": [7]}}

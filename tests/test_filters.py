@@ -183,6 +183,19 @@ def test_a_model_without_input_convolution_gets_empty_motif_outputs(tmp_path):
     assert "motif_layer" not in row and row["test_auroc"] == 0.5
 
 
+def test_unknown_bases_count_as_nothing_or_uniform():
+    from motifnet.motifs.filters import base_codes, count_windows
+
+    for unknown in ("zero", "uniform"):
+        codes = base_codes(encode(["ACNG", "ACGT"], unknown=unknown))
+        assert codes.tolist() == [[0, 1, 4, 2], [0, 1, 2, 3]]
+        start, keep = np.zeros((2, 1), dtype=np.int64), np.ones((2, 1), dtype=bool)
+        counts = count_windows(codes, start, keep, 4, unknown)[0]
+        third = [0, 0, 1, 0] if unknown == "zero" else [0.25, 0.25, 1.25, 0.25]
+        np.testing.assert_array_equal(counts[2], third)
+        np.testing.assert_array_equal(counts[0], [2, 0, 0, 0])
+
+
 def test_filters_that_give_no_pfm_are_a_named_outcome_not_a_database_error(tmp_path, caplog):
     """Every filter silent: filters.meme holds no motif; TomTom says so, names nothing, and
     does not blame the motif database."""

@@ -31,3 +31,16 @@ def test_reverse_complement():
 def test_unequal_lengths_rejected():
     with pytest.raises(ValueError, match="differ in length"):
         encode(["ACGT", "ACG"])
+
+
+def test_unknown_bases_zero_or_uniform():
+    zero = encode(["ANnRt"])
+    np.testing.assert_array_equal(zero[0, :, 1:4], np.zeros((4, 3)))
+    uniform = encode(["ANnRt"], unknown="uniform")
+    np.testing.assert_array_equal(uniform[0, :, 1:4], np.full((4, 3), 0.25))
+    np.testing.assert_array_equal(uniform[0, :, [0, 4]], zero[0, :, [0, 4]])
+    assert decode(uniform) == ["ANNNT"]
+    with pytest.raises(ValueError, match="float dtype"):
+        encode(["ACGN"], "uint8", unknown="uniform")
+    with pytest.raises(ValueError, match="unknown must be one of"):
+        encode(["ACGN"], unknown="half")

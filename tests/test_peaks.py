@@ -149,3 +149,35 @@ def test_blacklist_drops_positives_and_covering_all_is_an_error(tmp_path, ecoli_
         peak_sequences(spec, ecoli_fasta, f"{ecoli_fasta}.fai", task="binary", length=200,
                        resize="center", max_dropped_fraction=0.0)
     assert "all.bed" in str(error.value)
+
+
+def test_signal_targets_of_one_tf_and_its_negatives(tmp_path, ecoli_fasta, ecoli_chrom):
+    chrom, _ = ecoli_chrom
+    rows = [(chrom, s, s + 300, ".", 0, ".", 1 + s / 10000, 1, 1, 150)
+            for s in range(10000, 200000, 5000)]
+    rows.append(rows[0][:6] + (99.5,) + rows[0][7:])  # the same summit: the higher signal
+    path = write(tmp_path / "tf.narrowPeak", narrowpeak(*rows))
+    spec = {"files": {"TF": path}, "format": "auto", "summit": True, "targets": "signal",
+            "negatives": {"kind": "dinucleotide_shuffle", "ratio": 1, "seed": 0}}
+    table, _, notes = peak_sequences(spec, ecoli_fasta, f"{ecoli_fasta}.fai", task="regression",
+                                     length=200, resize="center", max_dropped_fraction=0.0)
+    shuffled = table["id"].str.endswith(":shuffle1")
+    positives = table[~shuffled].set_index("id")["y:TF"]
+    assert len(positives) == shuffled.sum() == len(rows) - 1 and notes["merged_summits"] == 1
+    assert positives[f"TF:{chrom}:10150"] == 99.5
+    assert positives[f"TF:{chrom}:15150"] == pytest.approx(2.5)
+    assert (table.loc[shuffled, "y:TF"] == 0).all()
+
+
+@pytest.mark.parametrize("text,fmt,message,line", [
+    ("chr1\t10\t200\n", "auto", "reads narrowPeak column 7, and this file is read as BED", None),
+    ("chr1\t10\t200\t.\t0\t.\t5\t1\t1\t5\nchr1\t300\t400\t.\t0\t.\thigh\t1\t1\t5\n",
+     "narrowPeak", "signalValue 'high' (column 7) is not a number", 2),
+])
+def test_a_signal_that_cannot_be_read_is_named(tmp_path, text, fmt, message, line):
+    path = write(tmp_path / "p.txt", text)
+    with pytest.raises(InputError, match=re.escape(message)) as error:
+        read_peaks(path, "TF", fmt, signal=True)
+    assert path in str(error.value)
+    if line:
+        assert f"line {line}" in str(error.value)

@@ -9,7 +9,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from .data.kinds import dataset_kind, has_genome, peaks_settings
+from .data.kinds import binned, dataset_kind, has_genome, peaks_settings
 from .data.label_values import bed_columns, named_labels
 from .errors import InputError
 from .interpret.methods import choose_method
@@ -53,6 +53,12 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
     if split["method"] == "predefined" and not has_split and kind != "peaks":
         raise InputError("method predefined needs intervals.split_column", key=f"{key}.split",
                          hint="name the BED column that holds train/val/test")
+    if split["method"] == "kfold" and ("split_column" in spec.get("intervals", {})
+                                       or kind == "genomic_benchmark"):
+        raise InputError("k-fold cross-validation makes its own folds; the dataset has a "
+                         "predefined split column", key=f"{key}.split.method",
+                         hint="use split.method predefined to keep the given split, or drop "
+                         "intervals.split_column for k-fold")
     intervals = spec.get("intervals", {})
     if spec["task"] == "binary" and len(intervals.get("label_columns", [])) > 1:
         raise InputError("a binary task takes one label column",
@@ -65,8 +71,38 @@ def _check_dataset(name: str, spec: dict, genomes: dict) -> None:
                          hint="use task: multilabel for several label columns")
     _check_columns(key, spec)
     _check_positive_class(key, spec)
+    _check_regression(key, spec)
+    if spec["encoding"]["unknown"] == "uniform" and spec["dtype"] != "float32":
+        raise InputError("uniform unknown bases (0.25 per base) need dtype float32",
+                         key=f"{key}.encoding.unknown",
+                         hint="set dtype: float32, or encoding.unknown: zero")
     if kind == "peaks":
         _check_peaks(key, spec)
+
+
+def _check_regression(key: str, spec: dict) -> None:
+    """A regression task has numeric targets where its kind of dataset can give them."""
+    kind = dataset_kind(spec)
+    regression = spec["task"] == "regression"
+    if kind == "synthetic" and regression != ("values" in spec["synthetic"]):
+        raise InputError(
+            "a synthetic regression dataset needs synthetic.values (and only it has them)",
+            key=f"{key}.synthetic.values" if regression else f"{key}.task",
+            hint="add synthetic.values (effects, noise_sd) with task: regression, or drop "
+            "values for a classification task")
+    if regression and kind == "genomic_benchmark":
+        raise InputError("Genomic Benchmarks datasets are classification tasks",
+                         key=f"{key}.task", hint="use task: binary or multiclass")
+    if regression and "classes" in spec.get("intervals", {}):
+        raise InputError("a regression task reads its targets from label columns",
+                         key=f"{key}.intervals.classes",
+                         hint="give intervals.bed with label_columns holding numbers")
+    if kind == "peaks" and regression != (spec["peaks"]["targets"] == "signal"):
+        raise InputError(
+            "a peaks dataset regresses on its signal (targets: signal), and only a regression "
+            "task takes the signal", key=f"{key}.peaks.targets",
+            hint="use task: regression with peaks.targets: signal, or targets: presence with "
+            "a classification task")
 
 
 def _check_split(key: str, split: dict) -> None:
@@ -137,23 +173,22 @@ def _check_peaks(key: str, spec: dict) -> None:
     if spec["task"] == "multiclass":
         raise InputError("a peaks dataset is binary (one peak file) or multilabel (one per TF)",
                          key=f"{key}.task", hint="use task: binary or multilabel")
-    if spec["task"] == "binary":
-        if len(peaks["files"]) != 1:
-            raise InputError(f"a binary task takes one peak file, given {len(peaks['files'])}",
-                             key=f"{key}.peaks.files",
-                             hint="use task: multilabel for several TFs (binned, as DeepSEA)")
-        if kind == "none":
-            raise InputError("negatives: none leaves a binary task with one class only",
-                             key=f"{key}.peaks.negatives.kind",
-                             hint="use gc_matched, dinucleotide_shuffle or flank")
-        if kind == "dinucleotide_shuffle" and float(peaks["negatives"]["ratio"]) % 1:
-            raise InputError("dinucleotide shuffles come in whole numbers per positive",
-                             key=f"{key}.peaks.negatives.ratio", hint="use 1, 2, 3, ...")
-    elif kind != "none":
-        raise InputError(f"negatives {kind} are for a binary task; a multi-label dataset "
-                         "takes its all-zero rows from the bins",
+    if spec["task"] == "binary" and len(peaks["files"]) != 1:
+        raise InputError(f"a binary task takes one peak file, given {len(peaks['files'])}",
+                         key=f"{key}.peaks.files",
+                         hint="use task: multilabel for several TFs (binned, as DeepSEA)")
+    if spec["task"] == "binary" and kind == "none":
+        raise InputError("negatives: none leaves a binary task with one class only",
+                         key=f"{key}.peaks.negatives.kind",
+                         hint="use gc_matched, dinucleotide_shuffle or flank")
+    if binned(peaks, spec["task"]) and kind != "none":
+        raise InputError(f"negatives {kind} are for a binary task (or one TF's signal); a "
+                         "binned dataset takes its all-zero rows from the bins",
                          key=f"{key}.peaks.negatives.kind",
                          hint="drop negatives, and set bins.zero_bins for all-zero bins")
+    if kind == "dinucleotide_shuffle" and float(peaks["negatives"]["ratio"]) % 1:
+        raise InputError("dinucleotide shuffles come in whole numbers per positive",
+                         key=f"{key}.peaks.negatives.ratio", hint="use 1, 2, 3, ...")
     if spec["split"]["method"] == "predefined":
         raise InputError("peaks have no split column", key=f"{key}.split",
                          hint="use split.method chromosomes (held-out chromosomes) or random")
@@ -163,8 +198,11 @@ def _n_outputs(spec: dict) -> int:
     """Outputs of a model on this dataset, where known before the data is read."""
     if dataset_kind(spec) == "synthetic":
         return len(spec["synthetic"]["motifs"])
-    if dataset_kind(spec) == "peaks" and spec["task"] == "multilabel":
+    if dataset_kind(spec) == "peaks" and spec["task"] in ("multilabel", "regression"):
         return len(spec["peaks"]["files"])
+    if spec["task"] == "regression":
+        block = spec.get("intervals") or spec.get("sequences") or {}
+        return len(block.get("label_columns", [1]))
     return 1 if spec["task"] == "binary" else 2
 
 

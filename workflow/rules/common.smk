@@ -108,6 +108,62 @@ def datasets_of(wanted):
     return [name for name in DATASETS if kind(name) == wanted]
 
 
+def kfold_datasets():
+    """Datasets cross-validated in k folds (rules encode_kfold, train_fold, pool_folds)."""
+    return [n for n in DATASETS if config["datasets"][n]["split"]["method"] == "kfold"]
+
+
+def regression_datasets():
+    """Datasets with a regression task and one split (trained by rule train_regression)."""
+    return [
+        name
+        for name in DATASETS
+        if config["datasets"][name]["task"] == "regression"
+        and name not in kfold_datasets()
+    ]
+
+
+def classification_datasets():
+    """Classification datasets with one split (trained by rule train)."""
+    return [
+        name
+        for name in DATASETS
+        if name not in regression_datasets() and name not in kfold_datasets()
+    ]
+
+
+def split_settings(wildcards):
+    """A dataset's split block; ``k`` only where the method is kfold (it changes nothing
+    else)."""
+    split = config["datasets"][wildcards.dataset]["split"]
+    return {
+        key: value
+        for key, value in split.items()
+        if key != "k" or split["method"] == "kfold"
+    }
+
+
+def fold_outputs(name):
+    """The files of every fold of a k-fold dataset's architecture (wildcards dataset, arch)."""
+
+    def files(wildcards):
+        k = config["datasets"][wildcards.dataset]["split"]["k"]
+        return expand(
+            f"results/{{dataset}}/{{arch}}/folds/{{fold}}/{name}",
+            dataset=wildcards.dataset,
+            arch=wildcards.arch,
+            fold=range(1, k + 1),
+        )
+
+    return files
+
+
+def target_transform(wildcards):
+    """A regression dataset's target transform (none for a classification task)."""
+    spec = config["datasets"][wildcards.dataset]
+    return spec["transform"] if spec["task"] == "regression" else "none"
+
+
 def genome_fasta(wildcards):
     """The prepared FASTA (with .fai beside it) of a dataset's genome."""
     if kind(wildcards.dataset) == "synthetic":
@@ -261,8 +317,12 @@ def training_runtime(wildcards, attempt):
 
 
 def learning(wildcards):
-    """The settings that change what is learned (not threads, memory, GPUs, run time)."""
-    return learning_settings(training_settings(wildcards.arch))
+    """The settings that change what is learned (not threads, memory, GPUs, run time; not
+    the regression loss of a classifier)."""
+    return learning_settings(
+        training_settings(wildcards.arch),
+        config["datasets"][wildcards.dataset]["task"],
+    )
 
 
 def gpu_slots(wildcards):

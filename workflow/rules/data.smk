@@ -196,12 +196,26 @@ rule encode:
         "logs/encode/{dataset}.log",
     benchmark:
         "benchmarks/encode/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=one_of([name for name in DATASETS if name not in kfold_datasets()]),
     conda:
         "../../envs/data.yaml"
     params:
-        split=lookup(dpath="datasets/{dataset}/split", within=config),
+        split=split_settings,
         dtype=lookup(dpath="datasets/{dataset}/dtype", within=config),
         task=lookup(dpath="datasets/{dataset}/task", within=config),
         sources=data_sources,
+        encoding=lookup(dpath="datasets/{dataset}/encoding", within=config),
+        transform=target_transform,
     script:
         "../../scripts/encode.py"
+
+
+use rule encode as encode_kfold with:
+    output:
+        splits=expand("results/{{dataset}}/data/{split}.npz", split=SPLITS),
+        encoding="results/{dataset}/data/encoding.json",
+        all="results/{dataset}/data/all.npz",
+        folds="results/{dataset}/data/folds.tsv",
+    wildcard_constraints:
+        dataset=one_of(kfold_datasets()),

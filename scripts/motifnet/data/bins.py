@@ -7,6 +7,9 @@ Bins with at least one label are kept, plus ``zero_bins`` x as many all-zero bin
 random; each becomes a window of the dataset's length centred on the bin. Bins in the
 blacklist, shorter than ``bin_size`` (at a region's end), or whose window would leave the
 chromosome are left out and counted.
+
+For a regression on the peaks' signal the label of a bin is a value instead of 1: the highest
+signalValue among the TF's peaks overlapping it (:func:`signal_values`); 0 where it has none.
 """
 
 from __future__ import annotations
@@ -66,17 +69,39 @@ def label_bins(bins, peaks: pd.DataFrame, classes: list[str]) -> tuple[pd.DataFr
     return frame, y
 
 
+def signal_values(bins: pd.DataFrame, y: np.ndarray, peaks: pd.DataFrame,
+                  classes: list[str]) -> np.ndarray:
+    """(N, K) float targets of labelled ``bins`` (``y`` 0/1): the highest signal of the TF's
+    peaks overlapping each bin labelled 1, else 0."""
+    values = np.zeros(y.shape, dtype=np.float32)
+    key = bins["chrom"] + ":" + bins["start"].astype(str)
+    for k, tf in enumerate(classes):
+        own = peaks[peaks["tf"] == tf]
+        hit = bedtool(bins).intersect(pybedtools.BedTool.from_dataframe(
+            own[["chrom", "start", "end", "signal"]].assign(start=own["start"].clip(lower=0))),
+            wa=True, wb=True)
+        if os.path.getsize(hit.fn) == 0:
+            continue
+        pairs = pd.read_csv(hit.fn, sep="\t", header=None, usecols=[0, 1, 6],
+                            names=["chrom", "start", "signal"], dtype={"chrom": str})
+        best = pairs.groupby(pairs["chrom"] + ":" + pairs["start"].astype(str))["signal"].max()
+        values[:, k] = np.where(y[:, k] == 1, key.map(best).fillna(0).to_numpy(), 0)
+    return values
+
+
 def binned_windows(fai: str | os.PathLike, sizes: dict[str, int], peaks: pd.DataFrame,
                    classes: list[str], blacklist: pd.DataFrame | None, *, length: int,
                    bin_size: int, region: str, flank: int, zero_bins: float,
-                   seed: int) -> tuple[pd.DataFrame, np.ndarray, dict]:
+                   seed: int, signal: bool = False) -> tuple[pd.DataFrame, np.ndarray, dict]:
     """Windows of ``length`` centred on the kept bins (``id chrom start end strand`` plus
-    ``bin_start``/``bin_end``), their labels, and counts for the record."""
+    ``bin_start``/``bin_end``), their labels (with ``signal``: their signal values), and
+    counts for the record."""
     bins, left_out = make_bins(fai, peaks, bin_size=bin_size, region=region, flank=flank,
                                blacklist=blacklist)
-    frame, y = label_bins(bins, peaks, classes)
+    frame, presence = label_bins(bins, peaks, classes)
+    y = signal_values(frame, presence, peaks, classes) if signal else presence
     pybedtools.cleanup()
-    labelled = y.any(axis=1)
+    labelled = presence.any(axis=1)
     zero = np.flatnonzero(~labelled)
     wanted = int(round(zero_bins * labelled.sum()))
     rng = np.random.default_rng(seed)

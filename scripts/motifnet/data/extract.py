@@ -219,7 +219,7 @@ def extract_intervals(spec: dict, genome: str | os.PathLike, fai: str | os.PathL
                       ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The sequence table of a dataset's ``intervals`` block on its genome, the dropped
     intervals, and notes for ``encoding.json``."""
-    labelled = load_intervals(spec, task)
+    labelled = load_intervals(spec, task, max_dropped_fraction)
     notes = {**length_notes(labelled.frame, length, resize), **labelled.notes()}
     return (*extract_labelled(genome, fai, labelled, length, resize, max_dropped_fraction,
                               ", ".join(interval_files(spec))), notes)

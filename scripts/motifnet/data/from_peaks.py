@@ -3,7 +3,10 @@ genome become labelled fixed-length sequences.
 
 ``binary`` (one peak file): windows centred on the summits are the positives (1), and the
 negatives (0) are drawn by :mod:`.negatives`. ``multilabel`` (one file per TF): the genome is
-binned and each bin labelled by peak overlap (:mod:`.bins`).
+binned and each bin labelled by peak overlap (:mod:`.bins`). ``regression`` (``targets:
+signal``) does the same with the peaks' signalValue as targets: one TF's summit windows carry
+their peak's signal and the negatives 0; several TFs' bins the highest overlapping signal, 0
+without a peak.
 
 Before either, every peak is checked against the genome: peaks on contigs the genome lacks
 or off a chromosome end are dropped and listed in ``dropped.tsv`` (above
@@ -24,6 +27,7 @@ from .bed import read_bed
 from .bins import binned_windows
 from .extract import check_bounds, chr_hint, getfasta, read_chrom_sizes
 from .gc import gc_fraction
+from .kinds import binned
 from .negatives import GCMatching, bedtool, flank_windows, gc_matched, shuffled
 from .peaks import read_peak_files, summit_windows
 from .table import sequence_table
@@ -126,6 +130,8 @@ def binary_table(spec: dict, fasta: str | os.PathLike, fai: str | os.PathLike,
     elif kind == "dinucleotide_shuffle":
         negatives = shuffled(positives, int(options["ratio"]), options["seed"])
         notes["negatives"].update({"drawn": len(negatives), "per_positive": options["ratio"]})
+    elif spec.get("targets") == "signal":  # a regression among the peaks alone
+        negatives = positives.iloc[:0]
     else:
         raise InputError("a binary task needs negatives (negatives: none gives one class only)",
                          key="peaks.negatives.kind",
@@ -136,7 +142,11 @@ def binary_table(spec: dict, fasta: str | os.PathLike, fai: str | os.PathLike,
             + negatives["start"].astype(str) + "-" + negatives["end"].astype(str))
         negatives["sequence"] = _extract(fasta, negatives)
     frame = pd.concat([positives, negatives], ignore_index=True).assign(split="")
-    y = np.r_[np.ones(len(positives)), np.zeros(len(negatives))].astype(np.uint8)[:, None]
+    if spec.get("targets") == "signal":
+        y = np.r_[positives["signal"].to_numpy(np.float32),
+                  np.zeros(len(negatives), np.float32)][:, None]
+    else:
+        y = np.r_[np.ones(len(positives)), np.zeros(len(negatives))].astype(np.uint8)[:, None]
     table = sequence_table(frame, frame["sequence"].tolist(), y, [tf])
     return table, dropped, notes
 
@@ -151,7 +161,7 @@ def multilabel_table(spec: dict, fasta: str | os.PathLike, fai: str | os.PathLik
     windows, y, record = binned_windows(
         fai, sizes, peaks, classes, blacklist, length=length, bin_size=options["bin_size"],
         region=options["region"], flank=options["flank"], zero_bins=options["zero_bins"],
-        seed=options["seed"])
+        seed=options["seed"], signal=spec.get("targets") == "signal")
     if not len(windows):
         raise InputError("no bin is labelled by any peak", key="peaks.bins",
                          hint="check that the peaks lie on this genome and are at least "
@@ -167,11 +177,12 @@ def peak_sequences(spec: dict, fasta: str | os.PathLike, fai: str | os.PathLike,
     """The sequence table of a ``peaks`` block on its genome, the dropped peaks and windows,
     and notes for ``encoding.json`` (``resize`` does not apply: windows are made here)."""
     sizes = read_chrom_sizes(fai)
-    peaks = read_peak_files(spec["files"], spec["format"], spec["summit"])
+    peaks = read_peak_files(spec["files"], spec["format"], spec["summit"],
+                            spec.get("targets") == "signal")
     read = peaks["tf"].value_counts().reindex(list(spec["files"])).to_dict()
     peaks, dropped = check_peaks(peaks, sizes, spec["files"], max_dropped_fraction)
     blacklist = read_blacklist(spec.get("blacklist"))
-    build = binary_table if task == "binary" else multilabel_table
+    build = multilabel_table if binned(spec, task) else binary_table
     table, lost, notes = build(spec, fasta, fai, sizes, peaks, blacklist, length)
     notes = {"peaks_read": {tf: int(n) for tf, n in read.items()},
              "peaks_dropped": int(len(dropped)), **notes}

@@ -161,9 +161,11 @@ def _multilabel_from_names(records: SequenceRecords) -> pd.DataFrame:
                         dtype=str)
 
 
-def label_sequences(records: SequenceRecords, task: str,
-                    positive: str | None = None) -> LabelledIntervals:
-    """Labels (y, classes) and ids of the records, by the same rules as BED label columns."""
+def label_sequences(records: SequenceRecords, task: str, positive: str | None = None,
+                    max_dropped_fraction: float = 0.0) -> LabelledIntervals:
+    """Labels (y, classes) and ids of the records, by the same rules as BED label columns
+    (for a regression task, records without a numeric target are dropped within
+    ``max_dropped_fraction``)."""
     first: dict[str, int] = {}
     for identifier, line in zip(records.ids, records.lines):
         if identifier in first:
@@ -181,13 +183,16 @@ def label_sequences(records: SequenceRecords, task: str,
                      label_names=list(labels.columns),
                      split=None if records.split is None else pd.Series(records.split))
     try:
-        result = from_label_columns(table, task, positive)
+        result = from_label_columns(table, task, positive, max_dropped_fraction)
         framed = assign_ids(result.frame)
     except InputError as error:
         key = error.key.replace("intervals.", "sequences.") if error.key else None
         raise InputError(error.problem, path=error.path, line=error.line, key=key,
                          hint=error.hint) from None
-    return LabelledIntervals(framed.reset_index(drop=True), result.y, result.classes,
+    dropped = result.dropped
+    if len(dropped):
+        dropped = dropped.rename(columns={"name": "id"})[["id", "source", "reason"]]
+    return LabelledIntervals(framed.reset_index(drop=True), result.y, result.classes, dropped,
                              negative_class=result.negative_class)
 
 
@@ -220,11 +225,13 @@ def import_sequences(spec: dict, task: str, length: int, resize: str,
             hint="add split=train|val|test to every FASTA header (or a split column to the "
             "TSV), or use split.method random",
         )
-    labelled = label_sequences(records, task, spec.get("positive_class"))
+    labelled = label_sequences(records, task, spec.get("positive_class"), max_dropped_fraction)
     labelled.negative_class = named_negative(labelled, spec, task, "sequences")
     notes = {**length_notes(labelled.frame, length, "crop" if resize == "crop" else "pad"),
              **labelled.notes()}
-    windows, fitted = fit_length(records.sequences, length, resize)
+    row = {line: i for i, line in enumerate(records.lines)}
+    sequences = [records.sequences[row[line]] for line in labelled.frame["line"]]
+    windows, fitted = fit_length(sequences, length, resize)
     keep = windows["keep"].to_numpy()
     frame = labelled.frame.assign(start=windows["start"], end=windows["end"], strand="+")
     dropped = labelled.frame.loc[~keep, ["id", "end", "source"]].rename(
@@ -241,4 +248,4 @@ def import_sequences(spec: dict, task: str, length: int, resize: str,
     kept = np.flatnonzero(keep)
     table = sequence_table(frame.iloc[kept], [fitted[i] for i in kept], labelled.y[kept],
                            labelled.classes)
-    return table, dropped.reset_index(drop=True), notes
+    return table, pd.concat([labelled.dropped, dropped], ignore_index=True), notes

@@ -19,7 +19,7 @@ from .bed import BedTable, read_bed
 
 log = logging.getLogger(__name__)
 
-TASKS = ("binary", "multilabel", "multiclass")
+TASKS = ("binary", "multilabel", "multiclass", "regression")
 BINARY_VALUES = {"0", "1"}
 # A multiclass label column with at least MIN_CLASS_SIZE classes and fewer than
 # MIN_MEAN_CLASS_SIZE sequences per class on average is refused (an id or name column taken
@@ -31,10 +31,11 @@ MIN_CLASS_SIZE = 10
 
 @dataclass
 class LabelledIntervals:
-    """Intervals with a label matrix ``y`` (uint8, N x K) and the K class names; ``dropped``
-    lists intervals left out while labelling them, with a ``reason``; ``negative_class``
-    names the class labelled 0 of a binary task whose label 0 is one real class (two class
-    files, a label column of two class names, or ``negative_class`` given), else None."""
+    """Intervals with a label matrix ``y`` (uint8 N x K; float32 targets for a regression
+    task) and the K class (target) names; ``dropped`` lists intervals left out while labelling
+    them, with a ``reason``; ``negative_class`` names the class labelled 0 of a binary task
+    whose label 0 is one real class (two class files, a label column of two class names, or
+    ``negative_class`` given), else None."""
 
     frame: pd.DataFrame
     y: np.ndarray
@@ -103,7 +104,70 @@ def _binary_from_column(table: BedTable, positive: str | None
     return (values == positive).to_numpy(np.uint8)[:, None], positive, negative
 
 
-def from_label_columns(table: BedTable, task: str, positive: str | None) -> LabelledIntervals:
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Float values of a target column; NaN where a value is missing or not a finite number."""
+    numbers = pd.to_numeric(values.str.strip(), errors="coerce").to_numpy(np.float64, copy=True)
+    numbers[~np.isfinite(numbers)] = np.nan
+    return numbers
+
+
+def regression_targets(table: BedTable, max_dropped_fraction: float
+                       ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Float targets (N, K) of the label columns, which rows to keep, and each dropped row's
+    reason. A missing or non-numeric value drops its row while the dropped fraction stays
+    within ``max_dropped_fraction``; above it the first such value is an error naming the
+    file, line and column."""
+    if table.unnamed and len(table.label_names) > 1:
+        raise InputError(
+            f"target column(s) {table.unnamed} have no name", path=table.path,
+            key="intervals.label_names",
+            hint="give intervals.label_names (one per target column), or a '#' header line "
+            "naming the columns")
+    y = np.column_stack([_numbers(table.labels[c]) for c in table.label_names])
+    bad = np.isnan(y)
+    rows = bad.any(axis=1)
+    reasons = np.full(len(y), "", dtype=object)
+    for k, column in reversed(list(enumerate(table.label_names))):
+        values = table.labels[column].to_numpy()
+        for row in np.flatnonzero(bad[:, k]):
+            shown = values[row].strip()
+            reasons[row] = (f"missing value in target column '{column}'" if shown in ("", ".")
+                            else f"non-numeric value '{shown}' in target column '{column}'")
+    if rows.mean() > max_dropped_fraction:
+        row = int(np.flatnonzero(rows)[0])
+        raise InputError(
+            f"{reasons[row]} ({int(rows.sum())} of {len(y)} rows have one, above "
+            f"max_dropped_fraction {max_dropped_fraction})",
+            path=table.path, line=int(table.frame["line"].iloc[row]),
+            hint="a regression target is a number; fix or remove the row, or raise "
+            "max_dropped_fraction to drop such rows (they are listed in dropped.tsv)")
+    return y.astype(np.float32), ~rows, list(reasons)
+
+
+def _regression(table: BedTable, max_dropped_fraction: float) -> LabelledIntervals:
+    y, keep, reasons = regression_targets(table, max_dropped_fraction)
+    names = list(table.label_names)
+    if table.unnamed:  # one unnamed column: the target is named after the file
+        names = [file_class_name(table.path)]
+    frame = _with_sources(table)
+    dropped = frame.loc[~keep].assign(reason=np.array(reasons, dtype=object)[~keep])
+    if len(dropped):
+        log.warning("%d row(s) without a numeric target dropped (listed in dropped.tsv)",
+                    len(dropped))
+    return LabelledIntervals(frame.loc[keep].reset_index(drop=True), y[keep], names, dropped)
+
+
+def _with_sources(table: BedTable) -> pd.DataFrame:
+    frame = table.frame.copy()
+    frame["split"] = table.split.to_numpy() if table.split is not None else ""
+    frame["source"] = [f"{table.path}:{line}" for line in frame["line"]]
+    return frame
+
+
+def from_label_columns(table: BedTable, task: str, positive: str | None,
+                       max_dropped_fraction: float = 0.0) -> LabelledIntervals:
+    """Labels of a table's label columns by ``task``; a regression task reads them as numeric
+    targets (rows without one dropped within ``max_dropped_fraction``)."""
     negative = None
     if not table.label_names:
         raise InputError("no label columns given", key="intervals.label_columns",
@@ -114,6 +178,8 @@ def from_label_columns(table: BedTable, task: str, positive: str | None) -> Labe
                              key="intervals.label_columns", hint="set task: multilabel")
         y, name, negative = _binary_from_column(table, positive)
         classes = [name]
+    elif task == "regression":
+        return _regression(table, max_dropped_fraction)
     elif task == "multilabel":
         if table.unnamed:
             raise InputError(
@@ -144,10 +210,7 @@ def from_label_columns(table: BedTable, task: str, positive: str | None) -> Labe
         index = {name: i for i, name in enumerate(classes)}
         codes = table.labels[column].map(index).to_numpy()
         y = np.eye(len(classes), dtype=np.uint8)[codes]
-    frame = table.frame.copy()
-    frame["split"] = table.split.to_numpy() if table.split is not None else ""
-    frame["source"] = [f"{table.path}:{line}" for line in frame["line"]]
-    return LabelledIntervals(frame, y, classes, negative_class=negative)
+    return LabelledIntervals(_with_sources(table), y, classes, negative_class=negative)
 
 
 def check_class_sizes(table: BedTable, column: str) -> None:
@@ -257,18 +320,24 @@ def assign_ids(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def load_intervals(spec: dict, task: str) -> LabelledIntervals:
-    """Read a dataset's ``intervals`` config block into a labelled interval table."""
+def load_intervals(spec: dict, task: str, max_dropped_fraction: float = 0.0
+                   ) -> LabelledIntervals:
+    """Read a dataset's ``intervals`` config block into a labelled interval table (rows of a
+    regression task without a numeric target dropped within ``max_dropped_fraction``)."""
     if task not in TASKS:
         raise InputError(f"unknown task '{task}'", key="task", hint=f"use one of {TASKS}")
     positive = spec.get("positive_class")
     split_column = spec.get("split_column")
     if "classes" in spec:
+        if task == "regression":
+            raise InputError("a regression task reads its targets from label columns",
+                             key="intervals.classes",
+                             hint="give intervals.bed with label_columns holding numbers")
         result = _from_class_files(spec["classes"], task, positive, split_column)
     else:
         table = read_bed(spec["bed"], spec.get("label_columns"), spec.get("label_names"),
                          split_column)
-        result = from_label_columns(table, task, positive)
+        result = from_label_columns(table, task, positive, max_dropped_fraction)
     frame = assign_ids(result.frame)
     columns = ["id", "chrom", "start", "end", "strand", "split", "source"]
     dropped = result.dropped

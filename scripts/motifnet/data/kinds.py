@@ -47,11 +47,17 @@ def peak_files(spec: dict) -> list[str]:
     return [*spec["files"].values(), *([spec["blacklist"]] if spec.get("blacklist") else [])]
 
 
+def binned(spec: dict, task: str) -> bool:
+    """True where a peaks dataset is made of genome bins: a multi-label task, or a regression
+    on several TFs' signal; one TF's peaks (binary, or regression) are windows on summits."""
+    return task == "multilabel" or (task == "regression" and len(spec["files"]) > 1)
+
+
 def peaks_settings(spec: dict, task: str) -> dict:
-    """A ``peaks`` block with its negatives' kind resolved: as given, else ``gc_matched`` for a
-    binary task and ``none`` for a multi-label one (whose all-zero rows are bins)."""
+    """A ``peaks`` block with its negatives' kind resolved: as given, else ``gc_matched`` for
+    one TF's summits and ``none`` for binned datasets (whose all-zero rows are bins)."""
     negatives = dict(spec.get("negatives", {}))
-    negatives.setdefault("kind", "gc_matched" if task == "binary" else "none")
+    negatives.setdefault("kind", "none" if binned(spec, task) else "gc_matched")
     return {**spec, "negatives": negatives}
 
 

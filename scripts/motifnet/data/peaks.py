@@ -6,6 +6,8 @@ strand, signalValue, pValue, qValue, peak); ``peak`` is the summit's offset from
 one where ``summit`` is asked for and given, else the interval's centre. Windows of the
 dataset's length are centred on the summits; peaks whose windows coincide (the same summit
 listed twice, as MACS2 does for one peak with several summits at one position) are merged.
+With ``signal`` (a regression on the peaks' signal) the narrowPeak signalValue (column 7) is
+read as well, the peak's regression target.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from .bed import interval_fields
 log = logging.getLogger(__name__)
 
 NARROWPEAK_COLUMNS = 10
-COLUMNS = ["tf", "chrom", "start", "end", "strand", "summit", "source"]
+COLUMNS = ["tf", "chrom", "start", "end", "strand", "summit", "source", "signal"]
+SIGNAL_COLUMN = 7
 
 
 def peak_format(path: str | os.PathLike, fmt: str) -> str:
@@ -54,11 +57,32 @@ def _summit(cols: list[str], start: int, end: int, path: str, line: int) -> int:
     return start + offset
 
 
+def _signal(cols: list[str], path: str, line: int) -> float:
+    """The signalValue (column 7) of a narrowPeak line, checked."""
+    value = cols[SIGNAL_COLUMN - 1].strip()
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not np.isfinite(number):
+        raise InputError(f"signalValue '{value}' (column {SIGNAL_COLUMN}) is not a number",
+                         path=path, line=line,
+                         hint="peaks.targets: signal reads narrowPeak column 7 as the target; "
+                         "fix or remove the line")
+    return number
+
+
 def read_peaks(path: str | os.PathLike, tf: str, fmt: str = "auto",
-               summit: bool = True) -> pd.DataFrame:
-    """One TF's peaks: :data:`COLUMNS` (``summit`` absolute, ``source`` ``path:line``)."""
+               summit: bool = True, signal: bool = False) -> pd.DataFrame:
+    """One TF's peaks: :data:`COLUMNS` (``summit`` absolute, ``source`` ``path:line``;
+    ``signal`` the narrowPeak signalValue where asked for, else NaN)."""
     path = str(path)
     fmt = peak_format(path, fmt)
+    if signal and fmt != "narrowPeak":
+        raise InputError("peaks.targets: signal reads narrowPeak column 7, and this file is "
+                         "read as BED", path=path, key="peaks.format",
+                         hint="give narrowPeak files (named *.narrowPeak[.gz], or set "
+                         "peaks.format: narrowPeak)")
     rows = []
     for number, text in text_lines(path):
         if not text.strip() or text.startswith(("#", "track", "browser")):
@@ -77,17 +101,18 @@ def read_peaks(path: str | os.PathLike, tf: str, fmt: str = "auto",
         start, end, strand = interval_fields(cols, path, number)
         peak = (_summit(cols, start, end, path, number)
                 if fmt == "narrowPeak" and summit else (start + end) // 2)
-        rows.append((tf, cols[0], start, end, strand, peak, f"{path}:{number}"))
+        value = _signal(cols, path, number) if signal else float("nan")
+        rows.append((tf, cols[0], start, end, strand, peak, f"{path}:{number}", value))
     if not rows:
         raise InputError("no peaks in the file", path=path,
                          hint="the peak file is empty; check that the peak caller finished")
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def read_peak_files(files: dict[str, str], fmt: str = "auto", summit: bool = True
-                    ) -> pd.DataFrame:
-    """The peaks of every TF (``{tf: path}``), in file order."""
-    frames = [read_peaks(path, tf, fmt, summit) for tf, path in files.items()]
+def read_peak_files(files: dict[str, str], fmt: str = "auto", summit: bool = True,
+                    signal: bool = False) -> pd.DataFrame:
+    """The peaks of every TF (``{tf: path}``), in file order (with their signalValue)."""
+    frames = [read_peaks(path, tf, fmt, summit, signal) for tf, path in files.items()]
     for tf, frame in zip(files, frames):
         log.info("%s: %d peaks from %s (%s)", tf, len(frame), files[tf],
                  peak_format(files[tf], fmt))
@@ -97,7 +122,10 @@ def read_peak_files(files: dict[str, str], fmt: str = "auto", summit: bool = Tru
 def summit_windows(peaks: pd.DataFrame, length: int) -> tuple[pd.DataFrame, int]:
     """Windows of ``length`` centred on each summit (``start``/``end`` replaced), one per TF
     and summit position; ids ``<tf>:<chrom>:<summit>``. Also the number of peaks merged."""
-    windows = peaks.drop_duplicates(["tf", "chrom", "summit"]).copy()
+    same = ["tf", "chrom", "summit"]
+    # merged peaks keep the highest signal
+    windows = peaks.assign(signal=peaks.groupby(same)["signal"].transform("max"))
+    windows = windows.drop_duplicates(same).copy()
     merged = len(peaks) - len(windows)
     if merged:
         log.info("merged %d peak(s) whose summit repeats another peak's of the same TF",

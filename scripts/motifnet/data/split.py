@@ -1,4 +1,5 @@
-"""Assign intervals to train, validation and test splits."""
+"""Assign intervals to train, validation and test splits, or to the folds of a k-fold
+cross-validation (:func:`kfold_assignment`, :func:`fold_splits`)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,43 @@ def _empty_split(name: str, frame: pd.DataFrame, spec: dict) -> InputError:
     return InputError(problem, key=f"split.{name}_chromosomes",
                       hint=f"the data's chromosomes: {shown} (names must match exactly, "
                       "e.g. chr1 vs 1)")
+
+
+def kfold_assignment(frame: pd.DataFrame, y: np.ndarray, task: str, k: int,
+                     seed: int) -> np.ndarray:
+    """Fold 1..k of every row: scikit-learn's ``StratifiedKFold`` on the class of a binary or
+    multiclass task, ``KFold`` otherwise (multilabel, regression), shuffled with ``seed``."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    if (frame["split"].astype(str) != "").any():
+        raise InputError("split method kfold, but the sequences carry a predefined split",
+                         key="split.method",
+                         hint="use split.method predefined to keep the given split, or drop "
+                         "the split column (split= in FASTA headers) for k-fold")
+    if k < 2:
+        raise InputError(f"k-fold needs k >= 2, got {k}", key="split.k", hint="use k >= 2")
+    if k > len(frame):
+        raise InputError(f"k = {k} folds for {len(frame)} sequences", key="split.k",
+                         hint=f"use k <= {len(frame)}")
+    folds = np.zeros(len(frame), dtype=np.int64)
+    if task in ("binary", "multiclass"):
+        group = y[:, 0].astype(np.int64) if task == "binary" else y.argmax(axis=1)
+        sizes = np.bincount(group, minlength=2 if task == "binary" else y.shape[1])
+        if k > sizes.min():
+            raise InputError(f"k = {k} folds, but the smallest class has {sizes.min()} "
+                             "sequence(s); stratified folds need k <= the smallest class",
+                             key="split.k", hint=f"use k <= {sizes.min()}")
+        splitter = StratifiedKFold(k, shuffle=True, random_state=seed).split(frame, group)
+    else:
+        splitter = KFold(k, shuffle=True, random_state=seed).split(frame)
+    for fold, (_, held_out) in enumerate(splitter, start=1):
+        folds[held_out] = fold
+    return folds
+
+
+def fold_splits(folds: np.ndarray, fold: int, val_fraction: float, seed: int) -> np.ndarray:
+    """Split labels of one fold: its rows are the test split, a seeded ``val_fraction`` of the
+    others validation (for early stopping), the rest training."""
+    split = np.where(folds == fold, "test", "train").astype(object)
+    _carve_validation(split, val_fraction, np.random.default_rng([seed, fold]))
+    return split.astype(str)

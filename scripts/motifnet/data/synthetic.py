@@ -7,6 +7,10 @@ real data arrives: a genome FASTA (regions laid on chromosomes with random space
 minus strand), a BED of regions with one 0/1 label column per TF, and a BED of every embedded
 motif instance as ground truth. The instances of one TF also make a narrowPeak
 (:func:`motif_peaks`), so that peaks datasets can be built and checked on the same genome.
+
+For a regression task (the ``values`` block) the label columns hold a number per TF instead:
+the sequence's count of embedded instances of that TF times the TF's effect, plus Gaussian
+noise (:func:`target_values`); the sequences and instances are those of the 0/1 design.
 """
 
 from __future__ import annotations
@@ -118,6 +122,26 @@ def generate(pool: list[PoolMotif], n_sequences: int, length: int, min_motifs: i
     return sequences, labels, instances
 
 
+def instance_counts(instances: list[Instance], n_sequences: int, n_motifs: int) -> np.ndarray:
+    """(N, K) number of embedded instances of each motif in each sequence."""
+    counts = np.zeros((n_sequences, n_motifs), dtype=np.int64)
+    np.add.at(counts, ([i.region for i in instances], [i.motif for i in instances]), 1)
+    return counts
+
+
+def target_values(counts: np.ndarray, names: list[str], values: dict) -> np.ndarray:
+    """Regression targets (N, K): ``counts`` x each TF's effect (``values.effects``, else
+    ``default_effect``) plus N(0, ``noise_sd``^2) noise drawn with ``values.seed``."""
+    unknown = sorted(set(values.get("effects", {})) - set(names))
+    if unknown:
+        raise InputError(f"effects name TF(s) {unknown} not among the motifs",
+                         key="synthetic.values.effects", hint=f"TFs: {', '.join(names)}")
+    effects = np.array([values.get("effects", {}).get(name, values["default_effect"])
+                        for name in names], dtype=np.float64)
+    noise = np.random.default_rng(values["seed"]).normal(0.0, values["noise_sd"], counts.shape)
+    return counts * effects + noise
+
+
 def _write_record(out, name: str, sequence: bytes) -> None:
     out.write(f">{name}\n")
     text = sequence.decode()
@@ -157,7 +181,8 @@ def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.nd
     with atomic_write(regions) as out:
         out.write("#chrom\tstart\tend\tname\tscore\tstrand\t" + "\t".join(names) + "\n")
         for region, (chrom, start) in enumerate(coords):
-            label = "\t".join(map(str, labels[region]))
+            label = "\t".join(f"{v:.4f}" if labels.dtype.kind == "f" else str(v)
+                              for v in labels[region])
             out.write(f"{chrom}\t{start}\t{start + length}\tseq{region}\t0\t"
                       f"{region_strand[region]}\t{label}\n")
     with atomic_write(motifs_bed) as out:
@@ -179,17 +204,24 @@ def write_synthetic(pool: list[PoolMotif], sequences: list[bytes], labels: np.nd
 def generate_dataset(spec: dict, fasta: str | os.PathLike, regions: str | os.PathLike,
                      motifs_bed: str | os.PathLike) -> None:
     """Generate a dataset's ``synthetic`` block: indexed genome FASTA, region BED with one
-    label column per TF, and the ground-truth motif BED."""
+    label column per TF (a target value per TF with ``values``), and the ground-truth motif
+    BED."""
     pool = jaspar_pool(spec["motifs"], spec["jaspar_release"])
     log.info("motif pool: %s", ", ".join(f"{m.name} {m.matrix_id}" for m in pool))
     sequences, labels, instances = generate(pool, spec["n_sequences"], spec["length"],
                                             spec["min_motifs"], spec["max_motifs"], spec["seed"])
+    if spec.get("values") is not None:
+        counts = instance_counts(instances, len(sequences), len(pool))
+        labels = target_values(counts, [m.name for m in pool], spec["values"])
+        log.info("regression targets: instances x effect + N(0, %g^2) noise; mean per TF %s",
+                 spec["values"]["noise_sd"],
+                 dict(zip([m.name for m in pool], labels.mean(0).round(3).tolist())))
     write_synthetic(pool, sequences, labels, instances, fasta, regions, motifs_bed,
                     spec["sequences_per_chromosome"], spec["spacer"], spec["seed"],
                     spec["background_chromosomes"])
     index_fasta(fasta)
-    log.info("%d sequences, %d motif instances; positives per TF: %s", len(sequences),
-             len(instances), dict(zip([m.name for m in pool], labels.sum(0).tolist())))
+    log.info("%d sequences, %d motif instances; per TF: %s", len(sequences),
+             len(instances), dict(zip([m.name for m in pool], labels.sum(0).round(2).tolist())))
 
 
 def motif_peaks(motifs_bed: str | os.PathLike, fai: str | os.PathLike, tf: str,

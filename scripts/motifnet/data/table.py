@@ -3,8 +3,9 @@
 sequences were made, which ``encode`` copies into ``encoding.json``).
 
 Columns: ``id chrom start end strand split sequence``, then one 0/1 column ``y:<class>`` per
-class. Every data rule that makes sequences writes it (``extract_sequences``,
-``extract_benchmark``, ``import_sequences``, ``extract_peaks``) and ``encode`` reads it.
+class (a number per target for a regression task). Every data rule that makes sequences
+writes it (``extract_sequences``, ``extract_benchmark``, ``import_sequences``,
+``extract_peaks``) and ``encode`` reads it.
 ``split`` is empty unless the source predefines one. Imported sequences have no genome
 position: ``chrom`` is ``.`` and ``start``/``end`` give the window kept from the original
 sequence.
@@ -60,13 +61,15 @@ def write_table(path: str | os.PathLike, table: pd.DataFrame) -> None:
     write_tsv(path, table, compress=True)
 
 
-def read_table(path: str | os.PathLike) -> SequenceTable:
-    """Read a table written by :func:`write_table`."""
+def read_table(path: str | os.PathLike, task: str | None = None) -> SequenceTable:
+    """Read a table written by :func:`write_table`: 0/1 labels as uint8, a regression
+    ``task``'s targets as float32."""
     frame = pd.read_csv(path, sep="\t", dtype={"split": str, "id": str, "chrom": str},
                         keep_default_na=False)
     label_columns = [c for c in frame.columns if c.startswith(LABEL_PREFIX)]
     classes = [c[len(LABEL_PREFIX):] for c in label_columns]
-    return SequenceTable(frame[COLUMNS], frame[label_columns].to_numpy(np.uint8), classes)
+    dtype = np.float32 if task == "regression" else np.uint8
+    return SequenceTable(frame[COLUMNS], frame[label_columns].to_numpy(dtype), classes)
 
 
 def write_tables(sequences_path: str | os.PathLike, dropped_path: str | os.PathLike,

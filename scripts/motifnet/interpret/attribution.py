@@ -18,6 +18,10 @@ Recurrent layers have none, so such models fall back to ISM
 records. A strand-averaged model runs its two strands as one
 batch, which would pair DeepLIFT's inputs with the wrong references; it is attributed as the
 same average of two separate passes (:class:`TwoPassStrandAverage`).
+
+A regression model is attributed per target (tangermeme's ``target``: the target's output, a
+log-rate for a Poisson model) over the sequences whose observed value lies in the target's
+top quarter of the split (:func:`chosen_rows`), its "positives".
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from .methods import choose_method
 
 log = logging.getLogger(__name__)
 
+# a regression target's sequences to attribute: observed value above this quantile
+TOP_QUANTILE = 0.75
 # Gauss-Legendre nodes of the integrated-gradients rule for attention pooling
 ATTENTION_NODES = 8
 
@@ -75,6 +81,15 @@ def chosen_classes(classes: list[str], wanted: list[str]) -> list[int]:
         raise InputError(f"class(es) {unknown} are not classes of this dataset",
                          key="attribution.classes", hint=f"its classes: {', '.join(classes)}")
     return [classes.index(name) for name in wanted] if wanted else list(range(len(classes)))
+
+
+def chosen_rows(y: np.ndarray, task: str) -> np.ndarray:
+    """(N, K) boolean: the sequences attributed for each output; for a classifier those
+    positive for the class, for a regression target those whose value is above the target's
+    :data:`TOP_QUANTILE` (its top quarter) in the split."""
+    if task != "regression":
+        return y.astype(bool)
+    return y > np.quantile(y, TOP_QUANTILE, axis=0, keepdims=True)
 
 
 @dataclass
@@ -119,23 +134,41 @@ def select_targets(y: np.ndarray, split: np.ndarray, classes: list[str], columns
     return targets
 
 
+def uniform_references(x: torch.Tensor, references: int, seed: int) -> torch.Tensor:
+    """(N, references, 4, L) dinucleotide shuffles of sequences whose unknown bases are
+    uniform columns (0.25 each): shuffled as unknown characters (tangermeme's ``allow_N``),
+    then uniform again, so a reference encodes its unknown bases as the data does."""
+    from tangermeme.ersatz import dinucleotide_shuffle
+
+    known = (x.amax(dim=1, keepdim=True) == 1).to(x.dtype)
+    shuffled = dinucleotide_shuffle(x * known, n=references, random_state=seed, allow_N=True)
+    unknown = (shuffled.sum(dim=2, keepdim=True) == 0).to(shuffled.dtype)
+    return shuffled + 0.25 * unknown
+
+
 def deep_lift_shap(model: nn.Module, x: torch.Tensor, target: int, references: int,
-                   seed: int, batch_size: int, device: torch.device) -> tuple[np.ndarray, int]:
+                   seed: int, batch_size: int, device: torch.device,
+                   unknown: str = "zero") -> tuple[np.ndarray, int]:
     """Hypothetical DeepLIFT/SHAP maps of output ``target`` against ``references``
-    dinucleotide shuffles of each sequence, and how many convergence warnings tangermeme gave
-    (the attributions of a pair should sum to its change of the output)."""
+    dinucleotide shuffles of each sequence (keeping ``unknown`` bases uniform where the data
+    encodes them so), and how many convergence warnings tangermeme gave (the attributions of
+    a pair should sum to its change of the output)."""
     from tangermeme.deep_lift_shap import deep_lift_shap as dls
 
     two_pass = isinstance(model, ReverseComplementAverage)
     net = TwoPassStrandAverage(model.inner) if two_pass else model
+    shuffles = ({"references": uniform_references(x, references, seed), "only_warn": True}
+                if unknown == "uniform" else {"n_shuffles": references})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
-        maps = dls(net, x, target=target, n_shuffles=references, batch_size=batch_size,
-                   hypothetical=True, random_state=seed, device=device,
-                   additional_nonlinear_ops=deeplift_rules())
+        maps = dls(net, x, target=target, batch_size=batch_size, hypothetical=True,
+                   random_state=seed, device=device, additional_nonlinear_ops=deeplift_rules(),
+                   **shuffles)
     converged = [w for w in caught if "onvergence" in str(w.message)]
+    # uniform columns are not one-hot, as tangermeme then says for every call
+    expected = [w for w in caught if unknown == "uniform" and "one-hot" in str(w.message)]
     for w in caught:
-        if w not in converged:
+        if w not in converged and w not in expected:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return maps.numpy(), len(converged)
 
@@ -192,7 +225,8 @@ def attribute_classes(model: nn.Module, x: np.ndarray, ids: np.ndarray, targets:
         xs = torch.as_tensor(x[rows], dtype=torch.float32)
         if method == "deep_lift_shap":
             maps, n_warnings = deep_lift_shap(model, xs, k, settings["references"],
-                                              settings["seed"], batch, device)
+                                              settings["seed"], batch, device,
+                                              settings.get("unknown", "zero"))
             warned += n_warnings
         elif method == "ism":
             maps = ism_maps(y0[rows], y_hat[rows], k)
@@ -247,7 +281,8 @@ def attribute_model(model_path: str | os.PathLike, sequences: dict[str, str | os
     columns = chosen_classes(classes, wanted)
     negative = None if wanted else negative  # a list of classes names the model's outputs
     data, split = load_sequences(sequences)
-    targets = select_targets(data.y, split, classes, columns, negative,
+    chosen_y = chosen_rows(data.y, meta["task"])
+    targets = select_targets(chosen_y, split, classes, columns, negative,
                              settings["max_sequences"], settings["seed"])
     log.info("%s on up to %d sequences per class of %s (%d sequences)", method,
              settings["max_sequences"], "+".join(sequences), len(data.y))
@@ -261,12 +296,15 @@ def attribute_model(model_path: str | os.PathLike, sequences: dict[str, str | os
     with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
         done, figures = attribute_classes(
             model, data.x[chosen].astype(np.float32), data.ids[chosen], targets, method,
-            {**settings, "fallback": fallback}, device)
+            {**settings, "fallback": fallback,
+             "unknown": meta["encoding"].get("unknown", "zero")}, device)
     for maps in done:
         maps.save(class_path(out_dir, maps.class_name))
     summary = {"method": method, "requested": settings["method"], "fallback": fallback,
                "classes": [maps.class_name for maps in done], "n_sequences": int(len(chosen)),
                "sequences_per_class": {m.class_name: int(len(m.ids)) for m in done},
+               "selection": (f"observed value above the target's {TOP_QUANTILE:g} quantile"
+                             if meta["task"] == "regression" else "positive for the class"),
                "splits": list(sequences),
                "sequences_per_split": per_split,
                "negative_class": negative,

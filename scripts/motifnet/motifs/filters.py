@@ -3,7 +3,8 @@
 Per filter and sequence, the window behind the position of maximal activation is taken when that
 activation passes the selection (``threshold``: above a fraction of the filter's maximum over all
 sequences; ``top_n``: among the N strongest sequences). Windows cut by the sequence ends are
-dropped.
+dropped. An unknown base in a window counts as nothing, or as 0.25 of each base where the
+dataset encodes unknown bases as uniform columns (``encoding.unknown``).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def extract_pfms(
     threshold: float = 0.7,
     top_n: int = 100,
     batch_size: int = 1024,
+    unknown: str = "zero",
 ) -> FilterPFMs:
-    """Filter PFMs of ``layer`` from one-hot sequences ``x`` (N, 4, L); see the module docstring."""
+    """Filter PFMs of ``layer`` from one-hot sequences ``x`` (N, 4, L); see the module docstring.
+    ``unknown``: how the dataset encodes unknown bases (a uniform one counts 0.25 per base)."""
     available = model.interpretable_layers()
     if layer not in available:
         raise InputError(
@@ -64,7 +67,7 @@ def extract_pfms(
         keep = candidate & (best > threshold * filter_max)
     else:
         keep = _top_n(np.where(candidate, best, -np.inf), top_n)
-    counts = count_windows(base_codes(x), start, keep, width)
+    counts = count_windows(base_codes(x), start, keep, width, unknown)
     return FilterPFMs(
         layer=layer,
         counts=counts,
@@ -96,12 +99,15 @@ def max_activations(
 
 
 def base_codes(x: np.ndarray) -> np.ndarray:
-    """(N, L) base index 0-3 of one-hot columns; 4 for all-zero (N) columns."""
-    return np.where(x.sum(axis=1) > 0, x.argmax(axis=1), 4).astype(np.uint8)
+    """(N, L) base index 0-3 of one-hot columns; 4 for unknown bases (all-zero or uniform
+    columns)."""
+    return np.where(x.max(axis=1) == 1, x.argmax(axis=1), 4).astype(np.uint8)
 
 
-def count_windows(codes: np.ndarray, start: np.ndarray, keep: np.ndarray, width: int) -> np.ndarray:
-    """(F, width, 4) base counts of the windows codes[n, start[n, f]:+width] where keep[n, f]."""
+def count_windows(codes: np.ndarray, start: np.ndarray, keep: np.ndarray, width: int,
+                  unknown: str = "zero") -> np.ndarray:
+    """(F, width, 4) base counts of the windows codes[n, start[n, f]:+width] where keep[n, f];
+    an unknown base counts as nothing, or (``unknown="uniform"``) as 0.25 of each base."""
     n_filters = keep.shape[1]
     columns = np.arange(width)
     total = np.zeros(n_filters * width * 5, dtype=np.int64)
@@ -111,7 +117,10 @@ def count_windows(codes: np.ndarray, start: np.ndarray, keep: np.ndarray, width:
         bases = codes[s[:, None], start[s, f][:, None] + columns]
         flat = ((f[:, None] * width + columns) * 5 + bases).ravel()
         total += np.bincount(flat, minlength=total.size)
-    return total.reshape(n_filters, width, 5)[..., :4].astype(np.float64)
+    counts = total.reshape(n_filters, width, 5).astype(np.float64)
+    if unknown == "uniform":
+        return counts[..., :4] + 0.25 * counts[..., 4:]
+    return counts[..., :4]
 
 
 def _top_n(score: np.ndarray, top_n: int) -> np.ndarray:
@@ -155,7 +164,8 @@ def extract_filter_motifs(model_path: str | os.PathLike, sequences: str | os.Pat
     Path(outputs.pfms).mkdir(parents=True, exist_ok=True)
     for layer in layers:
         pfms = extract_pfms(model, x, layer, mode=settings["mode"],
-                            threshold=settings["threshold"], top_n=settings["top_n"])
+                            threshold=settings["threshold"], top_n=settings["top_n"],
+                            unknown=meta["encoding"].get("unknown", "zero"))
         pfms.save(Path(outputs.pfms) / f"{layer}.npz")
         table = pfms.table(min_sites=1, trim_ic=settings["trim_ic"])
         tables.append(table.assign(layer=layer)[TABLE_COLUMNS])

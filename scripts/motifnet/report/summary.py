@@ -40,11 +40,13 @@ def _fractions(score: dict) -> dict:
 
 def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
                 learned: dict | None, synthetic: bool = False) -> dict:
-    """One row of ``summary.tsv``: test metrics, cost, and what the first motif layer learned
-    (``filters_named``, ``fraction_named`` and ``top_tfs`` count *named* filters,
-    ``fraction_significant`` those with E < threshold, see :mod:`motifnet.motifs.scoring`);
-    further motif layers (e.g. cnn-1's conv2) add their fractions as ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`. ``synthetic``: the
-    dataset has Koo & Eddy's synthetic design."""
+    """One row of ``summary.tsv``: test metrics (a regression model's ``test_pearson``,
+    ``test_spearman``, ``test_r2``, ``test_mse``, its classification columns empty), cost, and
+    what the first motif layer learned (``filters_named``, ``fraction_named`` and ``top_tfs``
+    count *named* filters, ``fraction_significant`` those with E < threshold, see
+    :mod:`motifnet.motifs.scoring`); further motif layers (e.g. cnn-1's conv2) add their
+    fractions as ``<layer>_fraction_*``; attribution adds :func:`attribution_columns`.
+    ``synthetic``: the dataset has Koo & Eddy's synthetic design."""
     row = {
         "dataset": dataset,
         "synthetic": bool(synthetic),
@@ -67,6 +69,9 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
         "stopped": metrics.get("stopped"),
         "device": metrics.get("device"),
     }
+    if metrics.get("task") == "regression":  # classification columns stay empty
+        row.update({f"test_{key}": metrics.get(key)
+                    for key in ("pearson", "spearman", "r2", "mse")})
     if learned and learned["layers"]:
         layer, *others = learned["layers"]
         score = _layer_score(learned, layer)
@@ -183,6 +188,9 @@ HTML_COLUMNS = {
     "architecture": "architecture",
     "test_auroc": "test AUROC",
     "test_auprc": "test AUPRC",
+    "test_pearson": "test Pearson r",
+    "test_spearman": "test Spearman rho",
+    "test_r2": "test R2",
     "stopped": "training stopped",
     "filters": "filters",
     "fraction_named": "named",

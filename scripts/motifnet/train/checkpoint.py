@@ -4,7 +4,9 @@ per-epoch state a killed training job resumes from (``model.pt.resume``).
 The file is a ``torch.save`` of a plain dict (tensors, strings, numbers, lists, dicts), so it
 loads with ``weights_only=True``. Keys: format, state_dict, model (registry name), hparams,
 n_outputs, length, classes, task, encoding (the dataset's encoding.json), training (resolved
-training config), best_epoch, seconds, device, torch_version, motifnet_version.
+training config), best_epoch, seconds, device, torch_version, motifnet_version; a
+standardized regression model's ``target_scale`` (per-target mean and sd its outputs are
+scaled back by).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ FORMAT = 1
 
 def save_checkpoint(path: str | os.PathLike, model: MotifModel, *, model_name: str,
                     encoding: dict, training: dict, best_epoch: int, seconds: float,
-                    device: str) -> None:
+                    device: str, target_scale: dict | None = None) -> None:
     """Write ``model.pt`` atomically; the weights are stored on the CPU."""
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     payload = {
@@ -49,6 +51,8 @@ def save_checkpoint(path: str | os.PathLike, model: MotifModel, *, model_name: s
         "torch_version": str(torch.__version__),
         "motifnet_version": __version__,
     }
+    if target_scale is not None:
+        payload["target_scale"] = target_scale
     with atomic_path(path) as tmp:
         torch.save(payload, tmp)
 

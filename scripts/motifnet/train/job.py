@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..data.encoded import load_dataset
+from ..data.encoded import fold_data, load_dataset, load_encoding
 from ..data.table import with_labels
 from ..errors import InputError
 from ..io import write_json, write_tsv
@@ -33,29 +33,46 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Outputs:
-    """The files of one training job (``results/{dataset}/{arch}/``)."""
+    """The files of one training job (``results/{dataset}/{arch}/``): a classifier draws ROC
+    curves and confusion matrices, a regression model predicted-vs-observed plots; the job of
+    one fold of a k-fold dataset draws none."""
 
     model: str
     history: str
     metrics: str
     predictions: str
-    curves: str
-    roc: str
-    confusion: str
+    curves: str | None = None
+    roc: str | None = None
+    confusion: str | None = None
+    scatter: str | None = None
 
 
 def write_predictions(path: str | os.PathLike, ids: np.ndarray, y: np.ndarray,
                       prob: np.ndarray, classes: list[str]) -> None:
     """``predictions.tsv``: per test sequence its id, labels ``y:<class>`` and probabilities
-    ``p:<class>``."""
+    ``p:<class>`` (regression: observed and predicted values)."""
     table = with_labels(pd.DataFrame({"id": ids}), y, classes)
     write_tsv(path, with_labels(table, prob, classes, prefix="p:"), float_format="%.6g")
 
 
-def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_name: str,
-                       params: dict, cfg: dict, device: torch.device, outputs: Outputs,
-                       threads: int, attribution_classes: list[str] = ()) -> dict:
-    """Train one architecture on one dataset, evaluate it on the test split, write ``outputs``.
+@dataclass
+class Fold:
+    """One fold of a k-fold dataset: every sequence (``all.npz``), their folds
+    (``folds.tsv``), the split settings and the fold's number."""
+
+    all: str
+    folds: str
+    split: dict
+    number: int
+
+
+def train_and_evaluate(*, encoding: str, model_name: str, params: dict, cfg: dict,
+                       device: torch.device, outputs: Outputs, threads: int,
+                       train: str | None = None, val: str | None = None,
+                       test: str | None = None, fold: Fold | None = None,
+                       attribution_classes: list[str] = ()) -> dict:
+    """Train one architecture on one dataset (its ``train``/``val``/``test`` splits, or one
+    ``fold``), evaluate it on the test split, write ``outputs``.
 
     ``cfg`` holds the training settings (see :data:`DEFAULTS`; the resource keys are not
     needed); ``attribution_classes`` (the config's, where the model will be attributed) are
@@ -63,7 +80,12 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     to ``outputs.metrics``.
     """
     torch.set_num_threads(threads)
-    info, data = load_dataset((train, val, test), encoding)
+    if fold is None:
+        info, data = load_dataset((train, val, test), encoding)
+    else:
+        info = load_encoding(encoding)
+        data = fold_data(fold.all, fold.folds, fold.split, fold.number)
+        log.info("fold %d of %d", fold.number, fold.split["k"])
     task, classes = info["task"], list(info["classes"])
     unknown = [name for name in attribution_classes if name not in classes]
     if unknown:
@@ -74,6 +96,8 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     log.info("%s: %s task, %d classes, length %d; train %d, val %d, test %d sequences",
              info.get("dataset", encoding), task, len(classes), info["length"],
              len(data["train"].x), len(data["val"].x), len(data["test"].x))
+    if task == "regression":
+        check_targets(data, classes, cfg.get("loss", "mse"), encoding)
     seed_everything(cfg["seed"])
     model = build_model(model_name, len(classes), info["length"], params)
     n_parameters = sum(p.numel() for p in model.parameters())
@@ -83,11 +107,15 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
     resume = Resume(resume_path(outputs.model), {
         "model": model_name, "params": params,
         "training": {k: v for k, v in cfg.items() if k not in ("device", *RESOURCE_KEYS)},
-        "data": data_fingerprint(train, val, encoding)})
+        "data": data_fingerprint(*((train, val) if fold is None else (fold.all, fold.folds)),
+                                 encoding)})
     result = fit(model, data["train"], data["val"], task, cfg, device, resume)
     model.load_state_dict(result.best_state)
     held_out = data["test"]
-    prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"])
+    loss = cfg.get("loss", "mse")
+    prob = predict(model, held_out.x, task, device, 4 * cfg["batch_size"], loss)
+    if result.scale is not None:
+        prob = result.scale.restored(prob)
     metrics = compute_metrics(held_out.y, prob, task, classes)
     epochs_run = len(result.history)
     stop = stop_record(early_stopped=result.early_stopped, best_epoch=result.best_epoch,
@@ -102,22 +130,50 @@ def train_and_evaluate(*, train: str, val: str, test: str, encoding: str, model_
         **stop,
         "device": str(device),
     })
+    if task == "regression":
+        metrics["loss"] = loss
+        metrics["standardized"] = result.scale is not None
+        metrics["transform"] = info.get("transform", "none")
+    headline = (("pearson", "spearman", "r2", "mse") if task == "regression"
+                else ("accuracy", "auroc", "auprc", "f1"))
     log.info("test: %s (best epoch %d)", ", ".join(
         f"{key} {'n/a' if metrics[key] is None else f'{metrics[key]:.4f}'}"
-        for key in ("accuracy", "auroc", "auprc", "f1")), result.best_epoch)
+        for key in headline), result.best_epoch)
     log.info("stopped after %d of %d epochs: %s", epochs_run, cfg["epochs"], stop["stopped"])
 
     history = pd.DataFrame(result.history)
     write_tsv(outputs.history, history, float_format="%.6g")
     write_predictions(outputs.predictions, held_out.ids, held_out.y, prob, classes)
-    plots.plot_curves(history, result.best_epoch, outputs.curves, stop["stopped"])
-    plots.plot_roc(held_out.y, prob, classes, outputs.roc)
-    plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
+    if outputs.curves:
+        plots.plot_curves(history, result.best_epoch, outputs.curves, stop["stopped"])
+    if outputs.scatter:
+        plots.plot_scatter(held_out.y, prob, classes, outputs.scatter)
+    if outputs.roc:
+        plots.plot_roc(held_out.y, prob, classes, outputs.roc)
+    if outputs.confusion:
+        plots.plot_confusion(held_out.y, prob, classes, task, outputs.confusion)
     write_json(outputs.metrics, metrics)
     save_checkpoint(outputs.model, model, model_name=model_name, encoding=info, training=cfg,
-                    best_epoch=result.best_epoch, seconds=result.seconds, device=str(device))
+                    best_epoch=result.best_epoch, seconds=result.seconds, device=str(device),
+                    target_scale=result.scale.record() if result.scale else None)
     resume.remove()
     return metrics
+
+
+def check_targets(data: dict, targets: list[str], loss: str, encoding: str) -> None:
+    """A Poisson model's targets are counts or rates: refuse negative ones, naming the
+    sequence."""
+    if loss != "poisson":
+        return
+    for name, split in data.items():
+        negative = split.y < 0
+        if negative.any():
+            row, k = (int(i) for i in np.argwhere(negative)[0])
+            raise InputError(
+                f"loss poisson takes targets >= 0; sequence '{split.ids[row]}' ({name} split) "
+                f"has {split.y[row, k]:g} for target '{targets[k]}'", path=encoding,
+                key="training.loss",
+                hint="use loss: mse for targets that can be negative")
 
 
 def train_on_slot(*, gpus: dict, holds_gpu: bool, **job) -> dict:

@@ -3,8 +3,11 @@
 An epoch's data lives in tensors (moved to the GPU once when there is one); a batch is an
 index slice of a pre-shuffled permutation (or of a weighted draw), so there is no per-sample
 Python and no DataLoader. The model with the best validation score (``select_on``: macro
-AUROC over classes, or the lowest loss) is kept; training stops early after ``patience`` epochs
-without improvement. The settings (DEFAULTS, resolve_training) live in the torch-free
+AUROC over classes, for a regression task the mean Pearson r over targets, or the lowest loss)
+is kept; training stops early after ``patience`` epochs without improvement. A regression
+model trained with MSE learns each target centred and scaled by its training mean and sd
+(``standardize``), so that every target weighs alike in the loss; its predictions are scaled
+back (:class:`TargetScale`). The settings (DEFAULTS, resolve_training) live in the torch-free
 :mod:`.settings`.
 """
 
@@ -25,11 +28,12 @@ from torch import Tensor, nn
 from ..data.encoded import EncodedSplit
 from ..errors import InputError
 from .checkpoint import Resume
-from .metrics import macro_auprc, macro_auroc
+from .metrics import macro_auprc, macro_auroc, mean_pearson
 
 log = logging.getLogger(__name__)
 
 PLATEAU_FACTOR = 0.5
+SCORE_NAMES = {"val_auroc": "val AUROC", "val_auprc": "val AUPRC", "val_pearson": "val Pearson r"}
 
 
 def seed_everything(seed: int) -> None:
@@ -43,10 +47,16 @@ Loss = Callable[[Tensor, Tensor], Tensor]
 
 
 def make_loss(task: str, y: np.ndarray | None = None, weighting: str = "none",
-              device: torch.device | str = "cpu") -> Loss:
+              device: torch.device | str = "cpu", loss: str = "mse") -> Loss:
     """Loss on logits (N, K) and 0/1 targets (N, K): BCE for binary/multilabel, cross-entropy
     for multiclass. With ``weighting='pos_weight'`` and training labels ``y``, BCE weighs each
-    class's positives by negatives/positives, and cross-entropy weighs classes by n / (K n_k)."""
+    class's positives by negatives/positives, and cross-entropy weighs classes by n / (K n_k).
+    A regression task's outputs are the predictions (``loss`` mse) or log-rates (``loss``
+    poisson: Poisson negative log-likelihood)."""
+    if task == "regression":
+        if loss == "poisson":
+            return lambda out, target: F.poisson_nll_loss(out.float(), target, log_input=True)
+        return lambda out, target: F.mse_loss(out.float(), target)
     weight = None
     if weighting == "pos_weight":
         y = np.asarray(y, dtype=np.float64)
@@ -123,29 +133,67 @@ def _logits(model: nn.Module, x: Tensor, device: torch.device, batch_size: int,
     return torch.cat(out)
 
 
-def probabilities(logits: Tensor, task: str) -> np.ndarray:
-    """Softmax for multiclass, sigmoid otherwise, as a float64 NumPy array."""
-    prob = logits.softmax(dim=1) if task == "multiclass" else logits.sigmoid()
+def probabilities(logits: Tensor, task: str, loss: str = "mse") -> np.ndarray:
+    """Softmax for multiclass, sigmoid for binary/multilabel; a regression task's predictions
+    (the outputs, or exp of the log-rates of a Poisson model); as a float64 NumPy array."""
+    if task == "regression":
+        prob = logits.exp() if loss == "poisson" else logits
+    else:
+        prob = logits.softmax(dim=1) if task == "multiclass" else logits.sigmoid()
     return prob.cpu().double().numpy()
 
 
 def predict(model: nn.Module, x: np.ndarray, task: str, device: torch.device | str = "cpu",
-            batch_size: int = 512) -> np.ndarray:
-    """Class probabilities (N, K) for one-hot sequences ``x`` (N, 4, L)."""
+            batch_size: int = 512, loss: str = "mse") -> np.ndarray:
+    """Class probabilities (N, K), or a regression task's predictions, for one-hot sequences
+    ``x`` (N, 4, L)."""
     device = torch.device(device)
     return probabilities(_logits(model, torch.from_numpy(np.ascontiguousarray(x)), device,
-                                 batch_size, amp=None), task)
+                                 batch_size, amp=None), task, loss)
+
+
+@dataclass
+class TargetScale:
+    """Per-target mean and sd a regression model's outputs are scaled back by."""
+
+    mean: np.ndarray
+    sd: np.ndarray
+
+    @classmethod
+    def of(cls, y: np.ndarray) -> TargetScale:
+        """The training targets' mean and sd (1 for a constant target)."""
+        y = np.asarray(y, dtype=np.float64)
+        sd = y.std(axis=0)
+        return cls(y.mean(axis=0), np.where(sd > 0, sd, 1.0))
+
+    def scaled(self, y: np.ndarray) -> np.ndarray:
+        return ((y - self.mean) / self.sd).astype(np.float32)
+
+    def restored(self, prediction: np.ndarray) -> np.ndarray:
+        return prediction * self.sd + self.mean
+
+    def record(self) -> dict:
+        return {"mean": self.mean.tolist(), "sd": self.sd.tolist()}
+
+
+def target_scale(task: str, cfg: dict, y: np.ndarray) -> TargetScale | None:
+    """The scale of a regression model trained with MSE and ``standardize``, else None."""
+    if task == "regression" and cfg.get("loss", "mse") == "mse" and cfg.get("standardize", True):
+        return TargetScale.of(y)
+    return None
 
 
 @dataclass
 class FitResult:
-    """What :func:`fit` learned: the best weights (on the CPU) and the per-epoch history."""
+    """What :func:`fit` learned: the best weights (on the CPU), the per-epoch history and the
+    scale of a standardized regression model's outputs."""
 
     best_state: dict[str, Tensor]
     best_epoch: int
     history: list[dict]
     seconds: float
     early_stopped: bool = False
+    scale: TargetScale | None = None
 
 
 def _diverged(what: str, epoch: int, amp: bool) -> InputError:
@@ -165,14 +213,18 @@ class Trainer:
         self.model, self.task, self.cfg, self.device = model.to(device), task, cfg, device
         self.generator = torch.Generator().manual_seed(cfg["seed"])
         self.x_train, self.x_val = _place(train.x, device), _place(val.x, device)
-        self.y_train = torch.as_tensor(train.y, dtype=torch.float32).to(self.x_train.device)
-        self.y_val = torch.as_tensor(val.y, dtype=torch.float32, device=device)
+        self.scale = target_scale(task, cfg, train.y)
+        y_train, y_val = ((train.y, val.y) if self.scale is None
+                          else (self.scale.scaled(train.y), self.scale.scaled(val.y)))
+        self.y_train = torch.as_tensor(y_train, dtype=torch.float32).to(self.x_train.device)
+        self.y_val = torch.as_tensor(y_val, dtype=torch.float32, device=device)
         self.starts = _batch_starts(len(self.x_train), cfg["batch_size"])
         self.amp = mixed_precision(cfg, device)
-        self.loss_fn = make_loss(task, train.y, cfg["class_weighting"], device)
-        self.val_loss_fn = make_loss(task)
+        loss = cfg.get("loss", "mse")
+        self.loss_fn = make_loss(task, train.y, cfg["class_weighting"], device, loss)
+        self.val_loss_fn = make_loss(task, loss=loss)
         self.weights = (sample_weights(train.y, task)
-                        if cfg["class_weighting"] == "sampler" else None)
+                        if cfg["class_weighting"] == "sampler" and task != "regression" else None)
         # Adam's weight decay is an L2 penalty in the gradient (Koo & Eddy's); AdamW's is decoupled
         optimizer = torch.optim.Adam if cfg["optimizer"] == "adam" else torch.optim.AdamW
         self.optimizer = optimizer(model.parameters(), lr=cfg["lr"],
@@ -230,9 +282,12 @@ class Trainer:
         return float(total) / max(seen, 1)
 
     def validate(self) -> tuple[float, np.ndarray]:
-        """Validation loss (unweighted) and class probabilities."""
+        """Validation loss (unweighted) and class probabilities (regression: predictions)."""
         logits = _logits(self.model, self.x_val, self.device, 4 * self.cfg["batch_size"], self.amp)
-        return float(self.val_loss_fn(logits, self.y_val)), probabilities(logits, self.task)
+        prob = probabilities(logits, self.task, self.cfg.get("loss", "mse"))
+        if self.scale is not None:
+            prob = self.scale.restored(prob)
+        return float(self.val_loss_fn(logits, self.y_val)), prob
 
     def end_epoch(self, score: float) -> None:
         """Let the plateau scheduler see the epoch's validation score."""
@@ -281,9 +336,18 @@ def selection_score(val_auroc: float, val_loss: float, select_on: str) -> float:
     return val_auroc if select_on == "val_auroc" and math.isfinite(val_auroc) else -val_loss
 
 
+def validation_scores(y: np.ndarray, prob: np.ndarray, task: str) -> dict[str, float]:
+    """The validation values of an epoch: macro AUROC and AUPRC, or a regression task's mean
+    Pearson r over targets; the first is what selects the model."""
+    if task == "regression":
+        return {"val_pearson": mean_pearson(y, prob)}
+    return {"val_auroc": macro_auroc(y, prob), "val_auprc": macro_auprc(y, prob)}
+
+
 def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg: dict,
         device: torch.device, resume: Resume | None = None) -> FitResult:
-    """Train ``model`` on ``train``; select and early-stop on the ``select_on`` score.
+    """Train ``model`` on ``train``; select and early-stop on the ``select_on`` score (for a
+    regression task ``val_auroc`` means the validation mean Pearson r).
 
     With ``resume``, the state after each completed epoch is saved there, and a state saved
     by a killed run is taken up: training goes on from the epoch after it, as if never
@@ -310,8 +374,8 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         val_loss, prob = trainer.validate()
         if not math.isfinite(val_loss):
             raise _diverged("the validation loss", epoch, trainer.amp is not None)
-        val_auroc, val_auprc = macro_auroc(val.y, prob), macro_auprc(val.y, prob)
-        score = selection_score(val_auroc, val_loss, cfg["select_on"])
+        scores = validation_scores(val.y, prob, task)
+        score = selection_score(next(iter(scores.values())), val_loss, cfg["select_on"])
         improved = score > best_score
         if improved:
             best_score, best_epoch = score, epoch
@@ -319,11 +383,11 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
         trainer.end_epoch(score)
         seconds = time.perf_counter() - epoch_started
         history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
-                        "val_auroc": val_auroc, "val_auprc": val_auprc, "lr": lr,
-                        "seconds": seconds})
-        log.info("epoch %d/%d: loss %.4f, val loss %.4f, val AUROC %.4f, val AUPRC %.4f, "
-                 "lr %.2e, %.1f s%s", epoch, cfg["epochs"], train_loss, val_loss, val_auroc,
-                 val_auprc, lr, seconds, " (best)" if improved else "")
+                        **scores, "lr": lr, "seconds": seconds})
+        log.info("epoch %d/%d: loss %.4f, val loss %.4f, %s, lr %.2e, %.1f s%s", epoch,
+                 cfg["epochs"], train_loss, val_loss,
+                 ", ".join(f"{SCORE_NAMES[k]} {v:.4f}" for k, v in scores.items()),
+                 lr, seconds, " (best)" if improved else "")
         if epoch - best_epoch >= cfg["patience"]:
             log.info("early stop: no improvement for %d epochs; best epoch %d",
                      cfg["patience"], best_epoch)
@@ -334,4 +398,4 @@ def fit(model: nn.Module, train: EncodedSplit, val: EncodedSplit, task: str, cfg
                          "best_epoch": best_epoch, "best": best_state, "best_score": best_score,
                          "seconds": time.perf_counter() - started})
     return FitResult(best_state, best_epoch, history, time.perf_counter() - started,
-                     early_stopped)
+                     early_stopped, trainer.scale)

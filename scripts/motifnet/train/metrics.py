@@ -1,4 +1,5 @@
-"""Classification metrics with scikit-learn, per class and macro-averaged.
+"""Classification metrics with scikit-learn, per class and macro-averaged; regression metrics
+per target and averaged (:func:`regression_metrics`).
 
 ``y`` is (N, K) 0/1 and ``prob`` (N, K) probabilities. Binary and multilabel tasks call a
 class when its probability is >= 0.5; multiclass tasks take the most probable class. Each class
@@ -6,6 +7,10 @@ is scored one-vs-rest; the headline values of a multilabel or multiclass task ar
 averages over classes (classes where a value is undefined, e.g. AUROC without positives,
 are left out of the average), except the multiclass accuracy, which is the overall one.
 Undefined values are None in JSON.
+
+A regression task scores each target's predictions against its observed values: Pearson r and
+Spearman rho (scipy), R^2 and mean squared error (scikit-learn); the headline values are the
+means over targets (a target without variation has no correlation and is left out of those).
 """
 
 from __future__ import annotations
@@ -13,18 +18,22 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
     confusion_matrix,
     f1_score,
+    mean_squared_error,
     precision_score,
+    r2_score,
     recall_score,
     roc_auc_score,
 )
 
 THRESHOLD = 0.5
 SCALARS = ("accuracy", "auroc", "auprc", "precision", "recall", "f1", "specificity")
+REGRESSION_SCALARS = ("pearson", "spearman", "r2", "mse")
 
 
 def _defined(y_true: np.ndarray) -> bool:
@@ -58,6 +67,56 @@ def macro_auprc(y: np.ndarray, prob: np.ndarray) -> float:
     return _nanmean([auprc(y[:, k], prob[:, k]) for k in range(y.shape[1])])
 
 
+def _varies(values: np.ndarray) -> bool:
+    return len(values) > 1 and bool(np.ptp(values) > 0)
+
+
+def pearson(observed: np.ndarray, prediction: np.ndarray) -> float:
+    """Pearson r of one target; NaN where either side is constant."""
+    if not (_varies(observed) and _varies(prediction)):
+        return math.nan
+    return float(pearsonr(observed, prediction).statistic)
+
+
+def spearman(observed: np.ndarray, prediction: np.ndarray) -> float:
+    """Spearman rho of one target; NaN where either side is constant."""
+    if not (_varies(observed) and _varies(prediction)):
+        return math.nan
+    return float(spearmanr(observed, prediction).statistic)
+
+
+def mean_pearson(y: np.ndarray, prediction: np.ndarray) -> float:
+    """Mean Pearson r over the targets where it is defined; NaN if it is nowhere."""
+    return _nanmean([pearson(y[:, k], prediction[:, k]) for k in range(y.shape[1])])
+
+
+def target_metrics(observed: np.ndarray, prediction: np.ndarray) -> dict:
+    """One regression target: Pearson r, Spearman rho, R^2 and MSE, with the mean and sd of
+    the observed values."""
+    observed = np.asarray(observed, dtype=np.float64)
+    prediction = np.asarray(prediction, dtype=np.float64)
+    return {
+        "pearson": pearson(observed, prediction),
+        "spearman": spearman(observed, prediction),
+        "r2": float(r2_score(observed, prediction)) if _varies(observed) else math.nan,
+        "mse": float(mean_squared_error(observed, prediction)),
+        "mean": float(observed.mean()),
+        "sd": float(observed.std()),
+    }
+
+
+def regression_metrics(y: np.ndarray, prediction: np.ndarray, targets: list[str]) -> dict:
+    """Test-set metrics of a regression task: per target and their means, JSON-ready."""
+    per_target = {name: target_metrics(y[:, k], prediction[:, k])
+                  for k, name in enumerate(targets)}
+    result = {"task": "regression", "classes": list(targets), "n": int(len(y)),
+              "average": "mean over targets"}
+    result.update({key: _nanmean([m[key] for m in per_target.values()])
+                   for key in REGRESSION_SCALARS})
+    result["per_target"] = per_target
+    return _json_ready(result)
+
+
 def predicted(prob: np.ndarray, task: str) -> np.ndarray:
     """0/1 calls (N, K): argmax one-hot for multiclass, probability >= 0.5 otherwise."""
     if task == "multiclass":
@@ -87,6 +146,8 @@ def binary_metrics(y_true: np.ndarray, score: np.ndarray, call: np.ndarray) -> d
 
 def compute_metrics(y: np.ndarray, prob: np.ndarray, task: str, classes: list[str]) -> dict:
     """Test-set metrics of a task, JSON-ready (NaN written as None)."""
+    if task == "regression":
+        return regression_metrics(y, prob, classes)
     calls = predicted(prob, task)
     per_class = {name: binary_metrics(y[:, k], prob[:, k], calls[:, k])
                  for k, name in enumerate(classes)}

@@ -1,4 +1,5 @@
-"""Figures of a training job as PNG: learning curves, test ROC curves, test confusion matrices.
+"""Figures of a training job as PNG: learning curves, test ROC curves, test confusion matrices;
+for a regression task predicted against observed values per target.
 
 Figures are drawn on bare ``matplotlib.figure.Figure`` objects (Agg canvas, no pyplot state)
 and written atomically.
@@ -17,23 +18,28 @@ from matplotlib.ticker import MaxNLocator
 from sklearn.metrics import confusion_matrix, roc_curve
 
 from ..io import save_figure
-from .metrics import auroc, macro_auroc, predicted
+from .metrics import auroc, macro_auroc, pearson, predicted
 
 MAX_LEGEND = 16
+SCORES = {"val_auroc": "AUROC", "val_auprc": "AUPRC", "val_pearson": "Pearson r"}
+MAX_POINTS = 5000  # points drawn per target (a seeded random subset beyond)
 
 
 def plot_curves(history: pd.DataFrame, best_epoch: int, path: str | os.PathLike,
                 stopped: str | None = None) -> None:
-    """Loss, validation AUROC/AUPRC and learning rate per epoch; the best epoch marked and,
-    above, why training stopped (``stopped``, e.g. "stopped at the cap, still improving")."""
+    """Loss, validation AUROC/AUPRC (regression: mean Pearson r) and learning rate per epoch;
+    the best epoch marked and, above, why training stopped (``stopped``, e.g. "stopped at the
+    cap, still improving")."""
     fig = Figure(figsize=(13, 3.8), layout="constrained")
     loss, score, lr = fig.subplots(1, 3)
     loss.plot(history["epoch"], history["train_loss"], marker=".", label="train")
     loss.plot(history["epoch"], history["val_loss"], marker=".", label="validation")
     loss.set(xlabel="epoch", ylabel="loss", title="Loss")
-    score.plot(history["epoch"], history["val_auroc"], marker=".", label="AUROC")
-    score.plot(history["epoch"], history["val_auprc"], marker=".", label="AUPRC")
-    score.set(xlabel="epoch", ylabel="macro average", title="Validation")
+    for column, label in SCORES.items():
+        if column in history:
+            score.plot(history["epoch"], history[column], marker=".", label=label)
+    score.set(xlabel="epoch", ylabel="macro average" if "val_auroc" in history else "mean over "
+              "targets", title="Validation")
     lr.plot(history["epoch"], history["lr"], marker=".")
     lr.set(xlabel="epoch", ylabel="learning rate", title="Learning rate", yscale="log")
     for ax in (loss, score, lr):
@@ -103,4 +109,32 @@ def plot_confusion(y: np.ndarray, prob: np.ndarray, classes: list[str], task: st
     for ax in axes[len(classes):]:
         ax.set_axis_off()
     fig.suptitle("Confusion matrices, test set (threshold 0.5)", fontsize=10)
+    save_figure(fig, path)
+
+
+def plot_scatter(y: np.ndarray, prediction: np.ndarray, targets: list[str],
+                 path: str | os.PathLike) -> None:
+    """Predicted against observed values on the test set, one panel per target (Pearson r in
+    the title; at most :data:`MAX_POINTS` points per panel, a seeded random subset)."""
+    ncols = min(4, len(targets))
+    nrows = math.ceil(len(targets) / ncols)
+    fig = Figure(figsize=(3.2 * ncols, 3.1 * nrows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+    rows = np.arange(len(y))
+    if len(rows) > MAX_POINTS:
+        rows = np.sort(np.random.default_rng(0).choice(rows, MAX_POINTS, replace=False))
+    for k, name in enumerate(targets):
+        ax, observed, predicted_k = axes[k], y[rows, k], prediction[rows, k]
+        ax.scatter(observed, predicted_k, s=4, alpha=0.3, linewidths=0)
+        low = float(min(observed.min(), predicted_k.min())) if len(rows) else 0.0
+        high = float(max(observed.max(), predicted_k.max())) if len(rows) else 1.0
+        ax.plot([low, high], [low, high], color="grey", linestyle=":", linewidth=1)
+        r = pearson(y[:, k], prediction[:, k])
+        ax.set_title(f"{name} (r {'n/a' if math.isnan(r) else f'{r:.3f}'})", fontsize=9)
+        ax.set_xlabel("observed", fontsize=8)
+        ax.set_ylabel("predicted", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(targets):]:
+        ax.set_axis_off()
+    fig.suptitle(f"Predicted vs observed, test set ({len(y)} sequences)", fontsize=10)
     save_figure(fig, path)

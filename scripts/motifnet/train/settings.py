@@ -23,6 +23,8 @@ SETTINGS: dict[str, Param] = {
     "lr_patience": Param(int, 2, low=0),
     "grad_clip": Param(float, 1.0, low=0),
     "class_weighting": Param(str, "none", choices=("none", "pos_weight", "sampler")),
+    "loss": Param(str, "mse", choices=("mse", "poisson")),
+    "standardize": Param(bool, True),
     "rc_augment": Param(bool, True),
     "amp": Param(bool, True),
     "bf16_cpu": Param(bool, False),
@@ -53,6 +55,13 @@ def resolve_training(global_cfg: dict | None, arch_cfg: dict | None, *,
     return resolved
 
 
-def learning_settings(cfg: dict) -> dict:
-    """``cfg`` without the scheduling resources (the rule's params: what a change retrains)."""
-    return {k: v for k, v in cfg.items() if k not in RESOURCE_KEYS}
+# Settings that only regression reads: a classifier's params leave them out, so they retrain
+# no classifier.
+REGRESSION_KEYS = ("loss", "standardize")
+
+
+def learning_settings(cfg: dict, task: str | None = None) -> dict:
+    """``cfg`` without the scheduling resources (the rule's params: what a change retrains),
+    and without the regression settings for a classification ``task``."""
+    skipped = RESOURCE_KEYS if task in (None, "regression") else RESOURCE_KEYS + REGRESSION_KEYS
+    return {k: v for k, v in cfg.items() if k not in skipped}
