@@ -10,7 +10,7 @@ from test_attention_windows import SMALL
 
 from motifnet.data.encoded import EncodedSplit, save_split
 from motifnet.errors import InputError
-from motifnet.interpret.attention import attention_model, positive_mask
+from motifnet.interpret.attention import attention_model
 from motifnet.interpret.attention_maps import load_classes, read_geometry, read_summary
 from motifnet.interpret.attribution import select_targets
 from motifnet.models.registry import build_model
@@ -22,12 +22,12 @@ SELECTION = {"classes": [], "max_sequences": 20, "seed": 0}
 GPUS = {"devices": [], "jobs_per_device": 1, "cpu_only": True, "lock_dir": ".gpu-locks"}
 
 
-def saved_model(tmp_path, name: str, params: dict) -> str:
+def saved_model(tmp_path, name: str, params: dict, task: str = "multilabel") -> str:
     torch.manual_seed(0)
     model = build_model(name, len(CLASSES), LENGTH, params).eval()
     path = tmp_path / f"{name}.pt"
     save_checkpoint(path, model, model_name=name,
-                    encoding={"classes": CLASSES, "task": "multilabel"},
+                    encoding={"classes": CLASSES, "task": task},
                     training={"device": "cpu"}, best_epoch=1, seconds=0.0, device="cpu")
     return str(path)
 
@@ -86,6 +86,15 @@ def test_a_model_without_attention_is_refused(tmp_path):
     assert not (tmp_path / "attention").exists()
 
 
-def test_positives_of_a_label_that_is_not_binary_are_above_its_median():
-    assert positive_mask(np.array([0, 1, 1, 0])).tolist() == [False, True, True, False]
-    assert positive_mask(np.array([0.1, 2.5, 0.7, 3.0])).tolist() == [False, True, False, True]
+def test_a_regression_target_takes_its_top_quarter_as_attribution_does(tmp_path):
+    rng = np.random.default_rng(1)
+    x = np.eye(4, dtype=np.float32)[rng.integers(0, 4, (40, LENGTH))].transpose(0, 2, 1)
+    y = rng.normal(size=(40, len(CLASSES))).astype(np.float32)
+    save_split(tmp_path / "test.npz", EncodedSplit(x=x, y=y, ids=np.array([f"s{i}"
+                                                                           for i in range(40)])))
+    model_path = saved_model(tmp_path, "attention_net", SMALL["attention_net"], "regression")
+    attention_model(model_path, {"test": str(tmp_path / "test.npz")}, {"top_sequences": 5},
+                    SELECTION, tmp_path / "attention", gpus=GPUS, holds_gpu=False)
+    for k, maps in enumerate(load_classes(tmp_path / "attention")):
+        top = y[:, k] > np.quantile(y[:, k], 0.75)
+        assert maps.n_positive == top.sum() == len(maps.ids) and maps.n_negative == 40 - top.sum()

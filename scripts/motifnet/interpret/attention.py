@@ -6,7 +6,8 @@ maps of the sequences the attribute job attributes for the class (the same seede
 :func:`motifnet.interpret.attribution.select_targets`; a binary task's negative class, which
 attribution may add, has no attention of its own), so that attention and attribution are
 scored on the same sequences; the mean map over the class's positives and negatives (seed
-004, Fig. 2B/3C; a label column that is not 0/1, as in regression, is split at its median);
+004, Fig. 2B/3C; for a regression target its top quarter and the rest, as attribution takes
+them: :func:`motifnet.interpret.attribution.chosen_rows`);
 and the ``top_sequences`` sequences with the highest predicted logit for the class, the input
 of the attention recipe (:mod:`.attention_motifs`). Positions map to input bases by
 :mod:`motifnet.models.attention_windows`.
@@ -27,7 +28,7 @@ from ..models.catalog import ARCHITECTURES, attention_models
 from ..train.checkpoint import load_model
 from ..train.devices import job_device
 from .attention_maps import ClassAttention, class_path, write_summary
-from .attribution import chosen_classes, load_sequences, select_targets
+from .attribution import chosen_classes, chosen_rows, load_sequences, select_targets
 
 log = logging.getLogger(__name__)
 
@@ -44,24 +45,16 @@ def model_attention(model: torch.nn.Module, x: np.ndarray, batch_size: int,
     return np.concatenate(weights), np.concatenate(logits)
 
 
-def positive_mask(labels: np.ndarray) -> np.ndarray:
-    """Positives of one label column: label 1 for 0/1 labels, else above the median."""
-    values = np.unique(labels)
-    if np.isin(values, (0, 1)).all():
-        return labels == 1
-    return labels > np.median(labels)
-
-
 def _mean(weights: np.ndarray) -> np.ndarray:
     return weights.mean(axis=0) if len(weights) else np.full(weights.shape[1], np.nan)
 
 
 def class_attention(name: str, k: int, weights: np.ndarray, logits: np.ndarray,
-                    y: np.ndarray, x: np.ndarray, ids: np.ndarray, attributed: np.ndarray,
-                    top_sequences: int) -> ClassAttention:
-    """The attention maps of class ``name`` (column ``k``) over a split: ``attributed`` are the
-    rows the attribute job takes for it."""
-    positive = positive_mask(y[:, k])
+                    y: np.ndarray, positives: np.ndarray, x: np.ndarray, ids: np.ndarray,
+                    attributed: np.ndarray, top_sequences: int) -> ClassAttention:
+    """The attention maps of class ``name`` (column ``k``) over a split: ``positives`` (N,)
+    the sequences attribution counts for it, ``attributed`` the rows it takes."""
+    positive = positives
     top = np.argsort(-logits[:, k], kind="stable")[:top_sequences]
     return ClassAttention(
         class_name=name, ids=ids[attributed], weights=weights[attributed],
@@ -89,8 +82,9 @@ def attention_model(model_path: str | os.PathLike, sequences: dict[str, str | os
     classes = list(meta["classes"])
     columns = chosen_classes(classes, list(selection["classes"]))
     data, split = load_sequences(sequences)
-    targets = select_targets(data.y, split, classes, columns, None, selection["max_sequences"],
-                             selection["seed"])
+    positives = chosen_rows(data.y, meta["task"])
+    targets = select_targets(positives, split, classes, columns, None,
+                             selection["max_sequences"], selection["seed"])
     start = time.perf_counter()
     with job_device(gpus, holds_gpu, meta["training"].get("device", "auto")) as device:
         weights, logits = model_attention(model, data.x, batch_size, device)
@@ -99,9 +93,9 @@ def attention_model(model_path: str | os.PathLike, sequences: dict[str, str | os
                            f"positions, its declared geometry {geometry.positions}")
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     for target in targets:
-        class_attention(target.name, target.column, weights, logits, data.y, data.x, data.ids,
-                        target.rows, settings["top_sequences"]
-                        ).save(class_path(out_dir, target.name))
+        class_attention(target.name, target.column, weights, logits, data.y,
+                        positives[:, target.column], data.x, data.ids, target.rows,
+                        settings["top_sequences"]).save(class_path(out_dir, target.name))
     summary = {"model": meta["model"], "task": meta["task"], "geometry": geometry.as_dict(),
                "classes": [target.name for target in targets], "splits": list(sequences),
                "n_sequences": len(data.y), "shared_by_outputs": True,
