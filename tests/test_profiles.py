@@ -46,8 +46,12 @@ def test_every_gpu_slotted_rule_asks_slurm_for_a_gpu():
                for rule, body in re.findall(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)+)", path.read_text(),
                                             re.M)
                if re.search(r"gpu=\w*gpu_slots", body)}
-    assert slotted == {"train", "attribute", "attention", "search_trial"}
+    assert slotted == {"train", "train_fold", "attribute", "attention", "search_trial"}
+    # rules made from train by `use rule train as ... with:` hold its GPU slot too
+    derived = {rule for path in (REPO / "workflow/rules").glob("*.smk")
+               for rule in re.findall(r"^use rule train as (\w+) with:", path.read_text(), re.M)}
+    assert derived == {"train_regression"}
     profile = yaml.safe_load((REPO / "workflow/profiles/slurm/config.yaml").read_text())
-    for rule in slotted:
+    for rule in slotted | derived:
         assert profile["set-resources"][rule]["gpu"] == 1
         assert profile["set-resources"][rule]["cpus_per_task"] == "threads"

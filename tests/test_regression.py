@@ -191,7 +191,9 @@ def valued(n=600, length=60, seed=1):
 
 
 @pytest.mark.parametrize("loss", ["mse", "poisson"])
-def test_fit_learns_a_value_and_selects_on_pearson(loss):
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fit_learns_a_value_and_selects_on_pearson(loss, seed):
+    torch.manual_seed(seed)  # the model's initial weights, whatever ran before
     data = valued()
     cfg = settings(epochs=8, loss=loss)
     result = fit(Tiny(), data["train"], data["val"], "regression", cfg, CPU)
@@ -202,7 +204,7 @@ def test_fit_learns_a_value_and_selects_on_pearson(loss):
     model = Tiny()
     model.load_state_dict(result.best_state)
     prediction = predict(model, data["test"].x, "regression", loss=loss)
-    assert pearsonr(prediction[:, 0], data["test"].y[:, 0]).statistic > 0.9
+    assert pearsonr(prediction[:, 0], data["test"].y[:, 0]).statistic > 0.8
     if loss == "poisson":  # predictions are rates (exp of the log-rate outputs)
         assert (prediction > 0).all()
 
