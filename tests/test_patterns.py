@@ -119,6 +119,19 @@ def test_maps_without_a_motif_give_no_patterns_and_empty_valid_files(tmp_path, c
     assert "MOTIF" not in (tmp_path / "patterns.meme").read_text()
 
 
+@pytest.mark.parametrize("scale,missing", [(0.0, "positive or negative"), (1.0, "negative")])
+def test_flat_or_one_signed_maps_give_no_patterns_and_say_why(tmp_path, scale, missing):
+    """All-zero maps (a model that learned nothing) and maps without a negative window
+    (saliency of a monotone model) leave TF-MoDISco no null to threshold against."""
+    maps, _ = planted_maps(n=120)
+    maps.hypothetical = np.abs(maps.hypothetical) * scale
+    table = run(tmp_path, maps)
+    assert table.empty and read_seqlets(tmp_path / "seqlets.tsv").empty
+    record = read_record(tmp_path / "modisco")["TF/1"]
+    assert record["n_patterns"] == 0 and not record["scaled"]
+    assert f"the attribution maps have no {missing} contributions" in record["note"]
+
+
 @pytest.mark.parametrize("trim_ic,window", [(0.5, True), (0.0, False)])
 def test_the_query_is_trimmed_as_filter_pfms_are(trim_ic, window):
     from motifnet.interpret.patterns import Pattern

@@ -97,6 +97,17 @@ def tfmodisco(maps: ClassAttributions, settings: dict) -> dict[str, list]:
     return {"pos_patterns": positive or [], "neg_patterns": negative or []}
 
 
+def missing_signs(maps: ClassAttributions, window: int) -> list[str]:
+    """The signs ("positive", "negative") no ``window``-wide sum of contributions takes:
+    TF-MoDISco sets a seqlet threshold per sign against a null of that sign, and cannot
+    where one is missing (flat maps of a model that learned nothing, or one-signed maps)."""
+    contributions = (maps.x * maps.hypothetical).sum(axis=1, dtype=np.float64)
+    cumulative = np.cumsum(np.pad(contributions, ((0, 0), (1, 0))), axis=1)
+    sums = cumulative[:, window:] - cumulative[:, :-window]
+    return [sign for sign, present in (("positive", (sums > 0).any()),
+                                       ("negative", (sums < 0).any())) if not present]
+
+
 def scaled_settings(settings: dict, n_sequences: int) -> dict:
     """``settings`` with the seqlet minimums scaled to ``n_sequences`` (module docstring)."""
     scaled = dict(settings)
@@ -105,13 +116,18 @@ def scaled_settings(settings: dict, n_sequences: int) -> dict:
     return scaled
 
 
-def class_note(name: str, n_sequences: int, n_patterns: int, scaled: dict | None) -> str:
-    """What ``summary.tsv`` and the report say of a class with a small set or no pattern
-    (empty otherwise)."""
+def class_note(name: str, n_sequences: int, n_patterns: int, scaled: dict | None,
+               missing: list[str] = ()) -> str:
+    """What ``summary.tsv`` and the report say of a class with a small set, no pattern or
+    maps TF-MoDISco cannot read (``missing`` signs, :func:`missing_signs`; empty otherwise)."""
     parts = []
     if n_sequences < SMALL_SET:
         parts.append(f"{n_sequences} sequences (< {SMALL_SET}: small set)")
-    if scaled is not None:
+    if missing:
+        parts.append(f"no pattern: the attribution maps have no {' or '.join(missing)} "
+                     "contributions, so TF-MoDISco cannot set its seqlet thresholds "
+                     "(the model's output barely depends on the sequence)")
+    elif scaled is not None:
         minimums = f"min_seqlets {scaled['min_seqlets']}, min_pattern_seqlets " \
                    f"{scaled['min_pattern_seqlets']}"
         parts.append(f"{'found' if n_patterns else 'no'} pattern{'s' * (n_patterns != 1)} "
@@ -125,6 +141,13 @@ def class_patterns(maps: ClassAttributions, settings: dict) -> tuple[dict[str, l
     """TF-MoDISco on one class with the configured ``settings`` and, where they find nothing,
     again with :func:`scaled_settings`; the pattern groups and the class's record."""
     n = len(maps.ids)
+    missing = missing_signs(maps, settings["window"])
+    if missing:
+        log.info("class %s: the attribution maps have no %s contributions; TF-MoDISco "
+                 "cannot run on them", maps.class_name, " or ".join(missing))
+        return {group: [] for group in SIGNS}, {
+            "n_sequences": n, "settings": dict(settings), "scaled": False, "n_patterns": 0,
+            "note": class_note(maps.class_name, n, 0, None, missing)}
     groups, used, scaled = tfmodisco(maps, settings), settings, None
     if not any(groups.values()):
         candidate = scaled_settings(settings, n)
