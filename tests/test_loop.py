@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from motifnet.train.loop import fit, mixed_precision, sample_weights
+from motifnet.train.loop import fit, make_optimizer, mixed_precision, sample_weights
 
 from planted import CPU, Tiny, settings, splits
 
@@ -77,3 +77,18 @@ def test_fit_says_whether_early_stopping_ended_it_and_selects_on_the_loss():
     assert not capped.early_stopped and len(capped.history) == 3
     losses = [row["val_loss"] for row in capped.history]
     assert capped.best_epoch == 1 + losses.index(min(losses))
+
+
+@pytest.mark.parametrize("name,kind", [("adamw", torch.optim.AdamW), ("adam", torch.optim.Adam),
+                                       ("sgd", torch.optim.SGD)])
+def test_each_optimizer_setting_builds_its_optimizer_and_learns(name, kind):
+    optimizer = make_optimizer(Tiny(), settings(optimizer=name, lr=0.1, weight_decay=1e-4))
+    assert isinstance(optimizer, kind)
+    group = optimizer.param_groups[0]
+    assert group["lr"] == 0.1 and group["weight_decay"] == 1e-4
+    if name == "sgd":
+        assert group["nesterov"] and group["momentum"] == 0.9
+    data = splits()
+    result = fit(Tiny(), data["train"], data["val"], "binary",
+                 settings(epochs=8, optimizer=name, lr=0.05, scheduler="none"), CPU)
+    assert max(row["val_auroc"] for row in result.history) > 0.9

@@ -63,6 +63,7 @@ DEFAULT_SPACE: dict[str, list] = {
     "weight_decay": [0.0, 1e-3, 1e-4, 1e-5],
     "lr": _LR,
     "batch_size": [25, 50, 125, 250],
+    "optimizer": ["adam", "sgd"],  # Adam, or SGD with Nesterov momentum
 }
 
 

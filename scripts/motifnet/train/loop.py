@@ -33,6 +33,7 @@ from .metrics import macro_auprc, macro_auroc, mean_pearson
 log = logging.getLogger(__name__)
 
 PLATEAU_FACTOR = 0.5
+SGD_MOMENTUM = 0.9  # seed 004: SGD with Nesterov momentum
 SCORE_NAMES = {"val_auroc": "val AUROC", "val_auprc": "val AUPRC", "val_pearson": "val Pearson r"}
 
 
@@ -205,6 +206,18 @@ def _diverged(what: str, epoch: int, amp: bool) -> InputError:
     )
 
 
+def make_optimizer(model: nn.Module, cfg: dict) -> torch.optim.Optimizer:
+    """``cfg["optimizer"]``: AdamW (decoupled weight decay), Adam (weight decay as an L2
+    penalty in the gradient, Koo & Eddy's) or SGD with Nesterov momentum 0.9 (seed 004's
+    other choice; weight decay as L2)."""
+    params, lr, decay = model.parameters(), cfg["lr"], cfg["weight_decay"]
+    if cfg["optimizer"] == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=SGD_MOMENTUM, nesterov=True,
+                               weight_decay=decay)
+    optimizer = torch.optim.Adam if cfg["optimizer"] == "adam" else torch.optim.AdamW
+    return optimizer(params, lr=lr, weight_decay=decay)
+
+
 class Trainer:
     """One model's optimizer, schedulers and device-resident data; one call per epoch."""
 
@@ -225,10 +238,7 @@ class Trainer:
         self.val_loss_fn = make_loss(task, loss=loss)
         self.weights = (sample_weights(train.y, task)
                         if cfg["class_weighting"] == "sampler" and task != "regression" else None)
-        # Adam's weight decay is an L2 penalty in the gradient (Koo & Eddy's); AdamW's is decoupled
-        optimizer = torch.optim.Adam if cfg["optimizer"] == "adam" else torch.optim.AdamW
-        self.optimizer = optimizer(model.parameters(), lr=cfg["lr"],
-                                   weight_decay=cfg["weight_decay"])
+        self.optimizer = make_optimizer(model, cfg)
         self.plateau = self.onecycle = None
         if cfg["scheduler"] == "plateau":
             self.plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
