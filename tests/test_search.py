@@ -262,6 +262,54 @@ def test_a_trial_records_failure_with_its_reason_or_its_objectives(tmp_path, pla
         assert re.search(reason, record["reason"]), record["reason"]
 
 
+@pytest.mark.parametrize("last_attempt", [True, False])
+def test_a_trial_the_system_kills_is_recorded_as_failed_on_its_last_attempt(
+        tmp_path, planted_data, last_attempt):
+    """The training child gets a real SIGKILL mid-training (as from the out-of-memory killer):
+    on the last attempt the trial is a failed trial; before it, the job fails (Snakemake
+    retries it with more memory) and leaves no result."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+    import time
+
+    from motifnet.search.trial import Killed
+
+    outcome = {}
+
+    def trial():
+        try:
+            outcome["record"] = run_trial(
+                plan=trial_plan(tmp_path, {"filters": 8, "kernel1": 7}), number=0,
+                dataset="d", data=planted_data,
+                global_training={**PLANTED_TRAINING, "epochs": 500, "patience": 500},
+                search_training={"device": "cpu"},
+                gpus={"cpu_only": True, "devices": [0], "jobs_per_device": 1,
+                      "lock_dir": str(tmp_path / "locks")},
+                holds_gpu=False, threads=1, result=str(tmp_path / "result.json"),
+                folder=str(tmp_path / "train"), last_attempt=last_attempt)
+        except Killed as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=trial)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "train/model.pt.resume").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the child checkpoints after its first epoch
+    (child,) = multiprocessing.active_children()
+    os.kill(child.pid, signal.SIGKILL)
+    thread.join(timeout=120)
+    if last_attempt:
+        record = outcome["record"]
+        assert record["state"] == "fail" and record["values"] is None
+        assert record["reason"].startswith("killed by SIGKILL (most often the system's out-of")
+        assert json.loads((tmp_path / "result.json").read_text()) == record
+    else:
+        assert "record" not in outcome and str(outcome["error"]).startswith("killed by SIGKILL")
+        assert not (tmp_path / "result.json").exists()
+
+
 def test_a_round_with_every_trial_failed_is_analysed_without_stopping(tmp_path):
     plan = planned(1, check_space(SPACE, "x"), [], n=3, sampler="random")
     plan_path = tmp_path / "round1/plan.json"

@@ -3,6 +3,8 @@
 # its own GPU-slotted job, and an analysis job writes the round's tables, figures and the
 # next round's space.
 
+TRIAL_RETRIES = 1
+
 
 checkpoint search_plan:
     input:
@@ -39,13 +41,16 @@ rule search_trial:
         "logs/search/{search}/round{round}/trial{trial}/{dataset}.log",
     benchmark:
         "benchmarks/search/{search}/round{round}/trial{trial}/{dataset}.tsv"
+    # a trial the system kills fails its job once (retried with doubled memory and time), and
+    # is recorded as a failed trial on the last attempt
+    retries: TRIAL_RETRIES
     conda:
         "../../envs/search.yaml"
     threads: lambda wildcards: search_training(wildcards.search)["threads"]
     resources:
         gpu=search_gpu_slots,
-        # doubled on a retry, as for train (a job the system killed; a trial that runs out of
-        # memory inside is recorded as failed)
+        # doubled on a retry, as for train (a trial that runs out of memory inside is recorded
+        # as failed at once)
         mem_mb=lambda wildcards, attempt: search_training(wildcards.search)["mem_mb"]
         * attempt,
         runtime=lambda wildcards, attempt: search_training(wildcards.search)["runtime"]
@@ -56,6 +61,7 @@ rule search_trial:
         training=lambda wildcards: learning_settings(search_training(wildcards.search)),
         ground_truth=ground_truth,
         numba_cache=NUMBA_CACHE,
+        retries=TRIAL_RETRIES,
     script:
         "../../scripts/search_trial.py"
 
