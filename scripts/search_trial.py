@@ -13,7 +13,7 @@ def main(smk):
               search_training=spec.get("training") or {}, gpus=smk.config["gpus"],
               holds_gpu=smk.resources.get("gpu", 0) > 0, threads=smk.threads,
               result=smk.output.result, folder=smk.output.training,
-              last_attempt=smk.attempt > smk.params.retries,
+              last_attempt=smk.resources.attempt > smk.params.retries,
               naming={"motif_db": smk.input.motif_db, "motifs": smk.config["motifs"],
                       "tomtom": smk.config["tomtom"],
                       "ground_truth": dict(smk.params.ground_truth) or None}

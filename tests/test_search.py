@@ -70,6 +70,31 @@ def test_bad_searches_stop_at_config_time_naming_the_key(search, key, pattern):
     assert caught.value.key == key
 
 
+@pytest.mark.parametrize("forks,key,pattern", [
+    ({"s": {"search": "nope", "round": 1}}, "search.s.fork.search",
+     "'nope' cannot be forked from"),
+    ({"s": {"search": "s", "round": 1}}, "search.s.fork.search", "'s' cannot be forked from"),
+    ({"s": {"search": "t", "round": 4}}, "search.s.fork.round", "has 3 rounds, not 4"),
+    ({"s": {"search": "t", "round": 2}, "t": {"search": "s", "round": 1}}, "search.s.fork",
+     "cycle: s -> t -> s"),
+])
+def test_bad_forks_stop_at_config_time_naming_the_key(forks, key, pattern):
+    cfg = search_config(space=SPACE)
+    cfg["search"]["t"] = {**cfg["search"]["s"]}
+    for name, fork in forks.items():
+        cfg["search"][name] = {**cfg["search"][name], "fork": fork}
+    with pytest.raises(InputError, match=pattern) as caught:
+        check_config(cfg)
+    assert caught.value.key == key
+    cfg = search_config(space=SPACE)
+    cfg["search"]["t"] = {**cfg["search"]["s"], "objectives": ["auprc"],
+                          "fork": {"search": "s", "round": 2}, "space": {"pool1": [4]}}
+    with pytest.raises(InputError, match="keeps its parent's objectives"):
+        check_config(cfg)
+    cfg["search"]["t"]["objectives"] = ["auroc"]
+    check_config(cfg)
+
+
 @pytest.mark.parametrize("field", ["rounds", "trials_per_round"])
 def test_zero_rounds_or_trials_are_refused_by_the_schema(field):
     from snakemake.exceptions import WorkflowError

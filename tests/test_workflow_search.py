@@ -68,3 +68,27 @@ def test_a_search_runs_round_by_round_and_reruns_nothing(tmp_path: Path):
     dry = run_snakemake(tmp_path, target, "-n", "--configfile", str(config))
     output = dry.stdout + dry.stderr
     assert jobs(output) == {"search_trial": 1, "search_round": 1, "search_best": 1}, output
+
+    # a fork of round 1 with exp activation fixed: it starts from round 1's space.yaml, its
+    # study holds the parent's trials in that space, and only its own trials train
+    run_snakemake(tmp_path, target, "--configfile", str(config))
+    forked = {**CONFIG, "search": {**CONFIG["search"], "tiny_exp": {
+        "datasets": ["syn"], "rounds": 1, "trials_per_round": 2, "seed": 1,
+        "fork": {"search": "tiny", "round": 1}, "space": {"activation": ["exp"]}}}}
+    config.write_text(yaml.safe_dump(forked))
+    fork_target = "results/search/tiny_exp/best.yaml"
+    dry = run_snakemake(tmp_path, fork_target, "-n", "--configfile", str(config))
+    output = dry.stdout + dry.stderr
+    # nothing of the parent reruns (the fork's trials are known once it is planned)
+    assert jobs(output) == {"search_plan": 1, "search_round": 1, "search_best": 1}, output
+    run_snakemake(tmp_path, fork_target, "--configfile", str(config))
+    plan = json.loads((tmp_path / "results/search/tiny_exp/round1/plan.json").read_text())
+    parent_space = yaml.safe_load((root / "round1/space.yaml").read_text())["space"]
+    assert plan["space"] == {**parent_space, "activation": ["exp"]}
+    parent_points = [t["params"] for t in json.loads(
+        (root / "round1/plan.json").read_text())["trials"]]
+    in_space = [p for p in parent_points if all(
+        p[k] in v for k, v in plan["space"].items() if isinstance(v, list))]
+    assert plan["forked_from"] == {"search": "tiny", "round": 1, "trials": len(in_space)}
+    assert all(t["params"]["activation"] == "exp" and t["params"] not in parent_points
+               for t in plan["trials"])

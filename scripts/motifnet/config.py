@@ -311,10 +311,41 @@ def _check_architecture(name: str, spec: dict, config: dict) -> None:
 
 
 def search_space(spec: dict, name: str) -> dict:
-    """A search's checked space: its own, else the default (seed 004's Table 2)."""
+    """A search's checked space: its own, else the default (seed 004's Table 2); for a fork,
+    its own entries alone (they replace the parent's, :func:`.search.rounds.forked_space`)."""
     from .search.space import DEFAULT_SPACE, check_space
 
-    return check_space(spec.get("space") or DEFAULT_SPACE, f"search.{name}.space")
+    own = spec.get("space") or ({} if spec.get("fork") else DEFAULT_SPACE)
+    return check_space(own, f"search.{name}.space")
+
+
+def _check_fork(name: str, spec: dict, searches: dict) -> None:
+    """A fork's parent is another search with the same datasets and objectives, run to at
+    least the round forked at, and no search is its own ancestor."""
+    fork, key = spec["fork"], f"search.{name}.fork"
+    parent = searches.get(fork["search"])
+    if parent is None or fork["search"] == name:
+        raise InputError(f"search '{fork['search']}' cannot be forked from",
+                         key=f"{key}.search",
+                         hint=f"other searches: {', '.join(s for s in searches if s != name)}"
+                              if len(searches) > 1 else "declare the parent search too")
+    if fork["round"] > parent["rounds"]:
+        raise InputError(f"search '{fork['search']}' has {parent['rounds']} rounds, not "
+                         f"{fork['round']}", key=f"{key}.round",
+                         hint=f"fork at round 1-{parent['rounds']}")
+    for field in ("datasets", "objectives"):
+        if spec[field] != parent[field]:
+            raise InputError(f"a fork keeps its parent's {field} ({parent[field]}), got "
+                             f"{spec[field]}", key=f"search.{name}.{field}",
+                             hint=f"set {field}: {parent[field]}, or start a new search")
+    seen, current = [name], fork["search"]
+    while current in searches:
+        if current in seen:
+            raise InputError(f"searches fork from each other in a cycle: "
+                             f"{' -> '.join([*seen, current])}", key=key,
+                             hint="one of them must start from its own space")
+        seen.append(current)
+        current = (searches[current].get("fork") or {}).get("search")
 
 
 def _check_search(name: str, spec: dict, config: dict) -> None:
@@ -346,6 +377,8 @@ def _check_search(name: str, spec: dict, config: dict) -> None:
             raise InputError(f"any_hit needs the embedded motifs of synthetic data; "
                              f"{', '.join(unknown)} has none", key=f"{key}.objectives",
                              hint="use fraction_named for other data")
+    if spec.get("fork"):
+        _check_fork(name, spec, config["search"])
     resolve_training(config.get("training"), spec.get("training"), arch=f"<search {name}>")
     space = search_space(spec, name)
     base = {k: v for k, v in fixed_values(space).items() if not is_training(k)}

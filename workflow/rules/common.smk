@@ -472,33 +472,57 @@ def search_folder(wildcards):
     return f"results/search/{wildcards.search}"
 
 
-def search_trials(wildcards, rounds):
+def search_trials(wildcards, rounds, search=None):
     """Result files of the trials of ``rounds`` (their plans are checkpoints) on every dataset
-    of the search."""
+    of the search (``wildcards.search``, or the named ``search``)."""
+    search = search or wildcards.search
     files = []
     for r in rounds:
-        plan = checkpoints.search_plan.get(search=wildcards.search, round=r).output.plan
+        plan = checkpoints.search_plan.get(search=search, round=r).output.plan
         with open(plan) as handle:
             numbers = [t["number"] for t in json.load(handle)["trials"]]
         files += [
-            f"results/search/{wildcards.search}/round{r}/trial{n}/{d}/result.json"
+            f"results/search/{search}/round{r}/trial{n}/{d}/result.json"
             for n in numbers
-            for d in search_spec(wildcards.search)["datasets"]
+            for d in search_spec(search)["datasets"]
         ]
     return files
 
 
+def fork_inputs(wildcards):
+    """A forked search's parent files: the parent's plans and trial results up to the round
+    it forks at (its study starts from them) and the space that round's analysis wrote.
+    """
+    fork = search_spec(wildcards.search).get("fork")
+    if not fork:
+        return {}
+    parent, rounds = fork["search"], range(1, fork["round"] + 1)
+    return {
+        "fork_plans": [
+            ancient(f"results/search/{parent}/round{i}/plan.json") for i in rounds
+        ],
+        "fork_results": [
+            ancient(path) for path in search_trials(wildcards, rounds, search=parent)
+        ],
+        "fork_space": ancient(
+            f"results/search/{parent}/round{fork['round']}/space.yaml"
+        ),
+    }
+
+
 def plan_inputs(wildcards):
     """A round's planning inputs: the earlier rounds' plans and trial results and the space
-    the previous round's analysis wrote (round 1: the config's space). Once planned, a round
+    the previous round's analysis wrote (round 1: the config's space; a fork adds its
+    parent's, :func:`fork_inputs`). Once planned, a round
     stays planned (ancient: a rerun of an earlier analysis replans and retrains nothing);
     delete its plan.json to plan it again, e.g. after editing the space.yaml before it.
     """
     r = int(wildcards.round)
     folder = search_folder(wildcards)
     if r == 1:
-        return {}
+        return fork_inputs(wildcards)
     return {
+        **fork_inputs(wildcards),
         "plans": [ancient(f"{folder}/round{i}/plan.json") for i in range(1, r)],
         "results": [ancient(path) for path in search_trials(wildcards, range(1, r))],
         "space": ancient(f"{folder}/round{r - 1}/space.yaml"),

@@ -55,6 +55,8 @@ rule search_trial:
         * attempt,
         runtime=lambda wildcards, attempt: search_training(wildcards.search)["runtime"]
         * attempt,
+        # read by the script (the last attempt records a killed trial as failed)
+        attempt=lambda wildcards, attempt: attempt,
     params:
         # learning settings only (a change retrains the trials); the trial's own come from
         # its plan
