@@ -11,8 +11,8 @@ architecture by the first objective with the default config's training settings
 (``config/config.yaml``) as an ordinary architecture and prints its test AUROC beside the
 target (the best hand-made architecture of the default config, CNN-25, 0.977, minus 0.005).
 
-Full run (config/search.yaml as it is; about 40 minutes per search on 2 cores, so about 80,
-plus about 10 for --retrain):
+Full run (config/search.yaml as it is; both searches in about 18 minutes on an idle 2-core
+CPU, 24 on a loaded one, plus 1-3 for --retrain):
 
     PYTHONPATH=scripts .venv/bin/python tests/benchmarks/bench_search.py --retrain
 
