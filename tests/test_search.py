@@ -287,12 +287,14 @@ def test_a_trial_records_failure_with_its_reason_or_its_objectives(tmp_path, pla
         assert re.search(reason, record["reason"]), record["reason"]
 
 
-@pytest.mark.parametrize("last_attempt", [True, False])
+@pytest.mark.parametrize("last_attempt,sent", [(True, "SIGKILL"), (False, "SIGKILL"),
+                                              (True, "SIGTERM")])
 def test_a_trial_the_system_kills_is_recorded_as_failed_on_its_last_attempt(
-        tmp_path, planted_data, last_attempt):
+        tmp_path, planted_data, last_attempt, sent):
     """The training child gets a real SIGKILL mid-training (as from the out-of-memory killer):
     on the last attempt the trial is a failed trial; before it, the job fails (Snakemake
-    retries it with more memory) and leaves no result."""
+    retries it with more memory) and leaves no result. A SIGTERM (a cancelled run) never
+    records a result."""
     import multiprocessing
     import os
     import signal
@@ -323,15 +325,15 @@ def test_a_trial_the_system_kills_is_recorded_as_failed_on_its_last_attempt(
     while not (tmp_path / "train/model.pt.resume").exists() and time.monotonic() < deadline:
         time.sleep(0.05)  # the child checkpoints after its first epoch
     (child,) = multiprocessing.active_children()
-    os.kill(child.pid, signal.SIGKILL)
+    os.kill(child.pid, getattr(signal, sent))
     thread.join(timeout=120)
-    if last_attempt:
+    if last_attempt and sent == "SIGKILL":
         record = outcome["record"]
         assert record["state"] == "fail" and record["values"] is None
         assert record["reason"].startswith("killed by SIGKILL (most often the system's out-of")
         assert json.loads((tmp_path / "result.json").read_text()) == record
     else:
-        assert "record" not in outcome and str(outcome["error"]).startswith("killed by SIGKILL")
+        assert "record" not in outcome and outcome["error"].signal == sent
         assert not (tmp_path / "result.json").exists()
 
 

@@ -48,7 +48,12 @@ def find_trial(plan: dict, number: int, plan_path: str | os.PathLike) -> dict:
 
 
 class Killed(RuntimeError):
-    """The trial's process ended by a signal."""
+    """The trial's process ended by a signal (``signal``: its name)."""
+
+    def __init__(self, signal_name: str):
+        cause = " (most often the system's out-of-memory killer)" * (signal_name == "SIGKILL")
+        super().__init__(f"killed by {signal_name}{cause}")
+        self.signal = signal_name
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
@@ -79,9 +84,7 @@ def in_child(function, **kwargs):
         value = None
     process.join()
     if process.exitcode and process.exitcode < 0:
-        name = signal.Signals(-process.exitcode).name
-        cause = " (most often the system's out-of-memory killer)" * (name == "SIGKILL")
-        raise Killed(f"killed by {name}{cause}")
+        raise Killed(signal.Signals(-process.exitcode).name)
     if process.exitcode or value is None:
         raise RuntimeError(f"the trial's process exited with status {process.exitcode}; "
                            "its error is above")
@@ -96,8 +99,9 @@ def run_trial(*, plan: str, number: int, dataset: str, data: dict[str, str],
     encoding) in a child process; write its training outputs under ``folder`` and ``result``
     (state, reason, values per objective, test metrics, seconds). ``naming`` (motif_db,
     motifs, tomtom, ground_truth) is needed for the filter objectives (``fraction_named``,
-    ``any_hit``). A trial killed by the system is recorded as failed on the ``last_attempt``
-    and raises :class:`Killed` (no result) on an earlier one."""
+    ``any_hit``). A trial killed by the system (SIGKILL) is recorded as failed on the
+    ``last_attempt`` and raises :class:`Killed` (no result) on an earlier one, as does any
+    other signal."""
     round_plan = read_plan(plan)
     trial = find_trial(round_plan, number, plan)
     model_params, trial_training = split_params(trial["params"])
@@ -118,7 +122,7 @@ def run_trial(*, plan: str, number: int, dataset: str, data: dict[str, str],
             objectives=round_plan["objectives"], naming=naming,
             matches=str(Path(folder) / "tomtom.tsv")))
     except Killed as kill:
-        if not last_attempt:
+        if not last_attempt or kill.signal != "SIGKILL":  # a cancelled run leaves no result
             raise
         record.update(state="fail", reason=str(kill))
     if record["state"] == "fail":
