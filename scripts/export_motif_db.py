@@ -5,7 +5,7 @@ from motifnet.rulescript import run
 
 
 def main(smk):
-    write_database(smk.params.motif_db, smk.output[0])
+    write_database(smk.params.motif_db, smk.output.meme)
 
 
 run(main, snakemake)  # noqa: F821

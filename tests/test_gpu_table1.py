@@ -20,7 +20,7 @@ import yaml
 from motifnet.data.encoded import EncodedSplit, save_dataset
 from motifnet.data.onehot import encode
 from motifnet.data.synthetic import generate, jaspar_pool
-from motifnet.motifs.database import fetch_jaspar
+from motifnet.motifs.database import families_path, fetch_jaspar, jaspar_families, write_families
 from motifnet.motifs.meme import write_meme
 
 from conftest import REPO
@@ -47,8 +47,8 @@ VARIANTS = ["cnn-25", "cnn-4-exp"]
 
 @pytest.fixture(scope="module")
 def tiny_inputs(tmp_path_factory) -> Path:
-    """600 synthetic sequences (Koo & Eddy's 12 motifs), a 40-motif JASPAR 2016 database and
-    the manifest of config/koo_eddy.yaml, as tests/gpu/prepare_table1.py lays them out."""
+    """600 synthetic sequences (Koo & Eddy's 12 motifs), a 40-motif JASPAR 2016 database with
+    its families and the manifest of config/koo_eddy.yaml, as tests/gpu/prepare_table1.py lays them out."""
     folder = tmp_path_factory.mktemp("table1-inputs")
     config = load_config(REPO / "config/koo_eddy.yaml")
     truth = config["datasets"]["koo_synthetic"]["synthetic"]["motifs"]
@@ -65,6 +65,8 @@ def tiny_inputs(tmp_path_factory) -> Path:
     base = {m.matrix_id.split(".")[0] for m in pool}
     kept = [m for m in motifs if m.id.split(".")[0] in base] + motifs[:28]
     write_meme(folder / "JASPAR2016_CORE_vertebrates.meme", kept)
+    write_families(families_path(folder / "JASPAR2016_CORE_vertebrates.meme"),
+                   jaspar_families("JASPAR2016", (m.id for m in kept)))
     info = manifest(config, "koo_synthetic", "JASPAR2016_CORE_vertebrates.meme")
     (folder / "manifest.json").write_text(json.dumps(info))
     return folder
@@ -106,6 +108,7 @@ def test_table1_runs_end_to_end_on_a_tiny_input_without_the_workflows_packages(
     assert set(summary["stopped"]) <= {"stopped at the cap, still improving",
                                        "at the cap, plateaued"}
     assert (summary["epochs"] == 2).all() and summary["filters"].tolist() == [30, 30]
+    assert summary["fraction_ground_truth_family"].notna().all()  # families beside the database
     for arch in ("cnn-25_t1", "cnn-4-exp_t1"):
         for name in ("model.pt", "filters.meme", "tomtom.tsv", "filter_names.tsv"):
             assert (out / "models" / arch / name).is_file(), (arch, name)

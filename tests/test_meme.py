@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from motifnet.errors import InputError
-from motifnet.motifs.database import export_jaspar, import_meme, jaspar_choices
+from motifnet.motifs.database import (
+    export_jaspar,
+    families_path,
+    import_meme,
+    jaspar_choices,
+    read_families,
+)
 from motifnet.motifs.meme import Motif, read_meme, read_meme_file, write_meme
 
 RNG = np.random.default_rng(7)
@@ -205,6 +211,13 @@ def test_export_jaspar_2024_core_vertebrates(tmp_path):
     assert ctcf.name == "CTCF" and ctcf.width == 15 and ctcf.nsites > 0
     assert ctcf.url == "https://jaspar.elixir.no/matrix/MA0139.2/"
     np.testing.assert_allclose(ctcf.pfm.sum(axis=1), 1.0, atol=1e-5)
+    # the motifs' JASPAR families beside the MEME file; a dimer's shared family once
+    assert families_path(path) == tmp_path / "jaspar.families.tsv"
+    families = read_families(path)
+    assert families["MA0466.4"] == families["MA0838.1"] == {"CEBP-related"}  # CEBPB, CEBPG
+    assert families["MA0477.3"] == {"Fos-related"} and families["MA0491.3"] == {"Jun-related"}
+    assert families["MA0059.2"] == {"bHLH-ZIP"}  # MAX::MYC
+    assert set(families) <= set(back) and len(families) > 850
 
 
 def test_export_jaspar_refuses_unknown_choices(tmp_path):
@@ -227,6 +240,7 @@ def test_import_meme_validates_and_rewrites(tmp_path):
     motifs, background = read_meme_file(dest)
     assert motifs[0].id == motif.id == "GGATTA"
     assert background == pytest.approx((0.3, 0.2, 0.2, 0.3))
+    assert families_path(dest).is_file() and read_families(dest) == {}  # families unknown
     bad = tmp_path / "bad.meme"
     bad.write_text(HEADER)
     with pytest.raises(InputError, match="empty motif database"):

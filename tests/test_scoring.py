@@ -7,10 +7,12 @@ import json
 import numpy as np
 import pandas as pd
 
+from motifnet.motifs.database import jaspar_families
 from motifnet.motifs.meme import Motif
 from motifnet.motifs.scoring import (
     call_names,
     empirical_fdr,
+    family_truth,
     informative_queries,
     score_motifs,
     shuffled_controls,
@@ -74,6 +76,44 @@ def test_named_call_and_ground_truth(jaspar):
     assert truth["recovered"] == ["CEBPB", "FOSL1", "SP1", "SRF"]
     assert len(truth["missing"]) == 8 and "YY1" in truth["missing"]
     json.dumps(scores)
+
+
+def test_a_paralog_as_best_match_counts_for_the_family_not_the_tf(jaspar):
+    families = jaspar_families("JASPAR2024", (m.id for m in jaspar))
+    relatives = family_truth(KOO_GROUND_TRUTH, families)
+    assert relatives["MA0466"] == relatives["MA0838"] == "CEBPB"  # CEBPB itself, CEBPG
+    assert relatives["MA0842"] == "MAFK" and relatives["MA0059"] == "MAX"  # NRL, MAX::MYC
+    assert "MA0491" not in relatives  # JUND: Jun-related, FOSL1 Fos-related
+    assert relatives["MA0139"] == "YY1"  # CTCF: "More than 3 adjacent zinc fingers", as YY1
+    assert family_truth(KOO_GROUND_TRUTH, {}) == {}
+    by_id = {m.id: m for m in jaspar}
+    queries = [Motif("cebpg", "", by_id["MA0838.1"].pfm), Motif("ctcf", "", by_id["MA0139.2"].pfm),
+               Motif("sp1", "", by_id["MA0079.5"].pfm)]
+    matches, _ = run_tomtom(queries, jaspar, engine="builtin", evalue_threshold=10)
+    null, _ = run_tomtom(shuffled_controls(queries, 10), jaspar, engine="builtin",
+                         evalue_threshold=10)
+    call = {"evalue_threshold": 0.1, "fdr": 0.05, "min_ic": 4.0}
+    ids = [q.id for q in queries]
+    names, null_figures = call_names(matches, null, queries, ids, 10, ground_truth=KOO_GROUND_TRUTH,
+                                     relatives=relatives, **call)
+    table = names.set_index("filter")
+    assert table["named"].all() and table.loc["cebpg", "target_name"] == "CEBPG"
+    assert pd.isna(table.loc["cebpg", "ground_truth"])
+    assert table.loc["cebpg", "ground_truth_family"] == "CEBPB"
+    # CTCF shares YY1's family, but YY1's motif is no significant hit of the CTCF filter
+    assert pd.isna(table.loc["ctcf", "ground_truth_family"])
+    assert table.loc["sp1", "ground_truth"] == table.loc["sp1", "ground_truth_family"] == "SP1"
+    truth = score_motifs(names, matches, null_figures, call, ground_truth=KOO_GROUND_TRUTH,
+                         relatives=relatives)["ground_truth"]
+    assert (truth["fraction"], truth["fraction_family"]) == (1 / 3, 2 / 3)
+    assert truth["recovered"] == ["SP1"] and truth["recovered_family"] == ["CEBPB", "SP1"]
+    # without families the family-level figures are absent, not zero
+    names, null_figures = call_names(matches, null, queries, ids, 10,
+                                     ground_truth=KOO_GROUND_TRUTH, **call)
+    assert names["ground_truth_family"].isna().all()
+    truth = score_motifs(names, matches, null_figures, call,
+                         ground_truth=KOO_GROUND_TRUTH)["ground_truth"]
+    assert "fraction_family" not in truth
 
 
 def test_an_information_floor_keeps_weak_filters_unnamed(jaspar):

@@ -11,8 +11,9 @@ def layer_score(named: float, truth: float) -> dict:
     return {"n_filters": 10, "n_named": int(named * 10), "fraction_named": named,
             "fraction_significant": named, "null_shuffled": {"fraction_significant": 0.1,
                                                                 "fraction_named": 0.02},
-            "ground_truth": {"fraction": truth, "fraction_any_hit": truth + 0.1,
-                             "recovered": ["MAX", "SP1"]},
+            "ground_truth": {"fraction": truth, "fraction_family": truth + 0.05,
+                             "fraction_any_hit": truth + 0.1, "recovered": ["MAX", "SP1"],
+                             "recovered_family": ["CEBPB", "MAX", "SP1"]},
             "top_tfs": [{"tf": "MAX", "filters": 3}]}
 
 
@@ -30,6 +31,7 @@ def test_summary_row_takes_the_first_motif_layer_and_prefixes_the_others():
     assert r["conv2_fraction_ground_truth"] == 0.8
     assert r["conv2_fraction_ground_truth_any_hit"] == pytest.approx(0.9)
     assert r["tfs_recovered"] == "MAX,SP1" and r["top_tfs"] == "MAX(3)"
+    assert r["fraction_ground_truth_family"] == 0.05 and r["n_tfs_recovered_family"] == 3
     # the null: shuffled copies named by the same call, and with E < threshold alone
     assert r["fraction_named_shuffled"] == 0.02 and r["fraction_significant_shuffled"] == 0.1
 

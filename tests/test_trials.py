@@ -70,9 +70,12 @@ def test_the_paper_stands_beside_best_match_any_hit_and_any_jaspar_and_caps_are_
                         ("fraction_significant", "paper_fraction_any_jaspar"),
                         ("fraction_ground_truth_any_hit", "paper_fraction_ground_truth")):
         assert columns.index(paper) == columns.index(ours) + 1, (ours, columns)
+    # best match, best match by family, any hit: side by side
     assert columns.index("fraction_ground_truth_any_hit") == \
-        columns.index("fraction_ground_truth") + 1
+        columns.index("fraction_ground_truth_family") + 1 == \
+        columns.index("fraction_ground_truth") + 2
     first = table.iloc[0]
+    assert first["fraction_ground_truth_family"] == "0.150 +/- 0.000"
     assert first["paper_fraction_any_jaspar"].startswith("<= 0.453")
     assert first["paper_fraction_ground_truth"].startswith("<= 0.127")
     assert first["fraction_ground_truth_any_hit"] == "0.200 +/- 0.000"

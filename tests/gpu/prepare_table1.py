@@ -1,7 +1,7 @@
 """Prepare the inputs of the Table 1 GPU call (tests/gpu/table1.sh) on a CPU with the workflow.
 
 Snakemake makes the config's synthetic dataset (encoded splits as uint8) and the JASPAR 2016
-MEME file; they are copied to ``--out`` (default tests/gpu/table1-inputs/, ignored by git, about
+MEME file with its TF families; they are copied to ``--out`` (default tests/gpu/table1-inputs/, ignored by git, about
 25 MB) with ``manifest.json``: the variants (architectures grouped by name without ``_t<k>``),
 their motif layers, the resolved training, ``motifs`` and ``tomtom`` settings and the ground
 truth. The GPU call reads only these files: no Snakemake, YAML or pyjaspar there.
@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 from motifnet.config import motif_layers
+from motifnet.motifs.database import families_path
 from motifnet.train.settings import learning_settings, resolve_training
 
 SPLITS = ("train.npz", "val.npz", "test.npz", "encoding.json")
@@ -81,11 +82,12 @@ def main() -> None:
     (dataset,) = config["datasets"]
     spec = config["motif_db"]
     db = f"resources/motif_db/{spec['release']}_{spec['collection']}_{spec['taxon']}.meme"
+    families = str(families_path(db))
     data = [f"results/{dataset}/data/{name}" for name in SPLITS]
     subprocess.run([str(REPO / ".venv/bin/snakemake"), *data, db, "--cores", str(args.cores),
                     "--configfile", str(args.config)], cwd=REPO, check=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in (*data, db):
+    for path in (*data, db, families):
         shutil.copyfile(REPO / path, args.out / Path(path).name)
     info = manifest(config, dataset, Path(db).name)
     (args.out / "manifest.json").write_text(json.dumps(info, indent=1) + "\n")

@@ -43,6 +43,7 @@ SHOWN = {
     "trials": "trials",
     "test_auroc": "test AUROC",
     "fraction_ground_truth": "ground truth (best)",
+    "fraction_ground_truth_family": "ground truth (best, family)",
     "fraction_ground_truth_any_hit": "ground truth (any hit)",
     "paper_fraction_ground_truth": "paper (ground truth)",
     "fraction_significant": "any JASPAR",

@@ -570,11 +570,13 @@ def search_gpu_slots(wildcards):
 
 
 def trial_naming_inputs(wildcards):
-    """The motif database (and warm TomTom kernels) where the search scores filters."""
+    """The motif database, its families (and warm TomTom kernels) where the search scores
+    filters."""
     if not set(FILTER_OBJECTIVES) & set(search_spec(wildcards.search)["objectives"]):
         return {}
     return {
         "motif_db": f"resources/motif_db/{motif_db_name()}.meme",
+        "families": f"resources/motif_db/{motif_db_name()}.families.tsv",
         "warm": f"{NUMBA_CACHE}/{config['tomtom']['engine']}.warm",
     }
 

@@ -74,7 +74,8 @@ rule tomtom_patterns:
         seqlets="results/{dataset}/{arch}/seqlets.tsv",
         attributions="results/{dataset}/{arch}/attributions",
         modisco="results/{dataset}/{arch}/modisco",
-        motif_db=rules.export_motif_db.output[0],
+        motif_db=rules.export_motif_db.output.meme,
+        families=rules.export_motif_db.output.families,
         warm=rules.warm_tomtom.output[0],
         truth=truth_files,
     output:
@@ -101,7 +102,7 @@ rule pattern_logos:
         patterns="results/{dataset}/{arch}/patterns.tsv",
         names="results/{dataset}/{arch}/pattern_names.tsv",
         attributions="results/{dataset}/{arch}/attributions",
-        motif_db=rules.export_motif_db.output[0],
+        motif_db=rules.export_motif_db.output.meme,
         truth=truth_files,
     output:
         overview=report(
@@ -191,7 +192,8 @@ rule attention_motifs:
     input:
         attention="results/{dataset}/{arch}/attention",
         attributions=attributions_of,
-        motif_db=rules.export_motif_db.output[0],
+        motif_db=rules.export_motif_db.output.meme,
+        families=rules.export_motif_db.output.families,
         warm=rules.warm_tomtom.output[0],
         truth=truth_files,
     output:

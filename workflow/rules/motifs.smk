@@ -1,8 +1,10 @@
 rule export_motif_db:
+    """The motif database as MEME, with its motifs' JASPAR TF families beside it."""
     input:
         user_motif_file,
     output:
-        f"resources/motif_db/{motif_db_name()}.meme",
+        meme=f"resources/motif_db/{motif_db_name()}.meme",
+        families=f"resources/motif_db/{motif_db_name()}.families.tsv",
     log:
         f"logs/export_motif_db/{motif_db_name()}.log",
     benchmark:
@@ -61,7 +63,8 @@ rule tomtom:
     input:
         queries="results/{dataset}/{arch}/filters.meme",
         table="results/{dataset}/{arch}/filters.tsv",
-        motif_db=rules.export_motif_db.output[0],
+        motif_db=rules.export_motif_db.output.meme,
+        families=rules.export_motif_db.output.families,
         warm=rules.warm_tomtom.output[0],
     output:
         matches="results/{dataset}/{arch}/tomtom.tsv",
@@ -86,7 +89,7 @@ rule motif_logos:
         pfms="results/{dataset}/{arch}/pfms",
         table="results/{dataset}/{arch}/filters.tsv",
         names="results/{dataset}/{arch}/filter_names.tsv",
-        motif_db=rules.export_motif_db.output[0],
+        motif_db=rules.export_motif_db.output.meme,
     output:
         grid=report(
             "results/{dataset}/{arch}/logos.png",

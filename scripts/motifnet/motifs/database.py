@@ -1,4 +1,7 @@
-"""The motif database for TomTom: JASPAR from pyjaspar's bundled SQLite, or a user MEME file."""
+"""The motif database for TomTom: JASPAR from pyjaspar's bundled SQLite, or a user MEME file,
+and beside it, as an index sits beside a FASTA, its TF families (``<name>.families.tsv``: one
+row per matrix id and JASPAR family; no rows for a user MEME file, whose families are unknown).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,11 @@ import logging
 import os
 import sqlite3
 import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from .meme import Motif, read_meme_file, write_meme
@@ -15,6 +21,7 @@ from .meme import Motif, read_meme_file, write_meme
 log = logging.getLogger(__name__)
 
 JASPAR_URL = "https://jaspar.elixir.no/matrix/{}/"
+FAMILY_COLUMNS = ["matrix_id", "family"]
 
 
 def jaspar_releases() -> list[str]:
@@ -86,32 +93,80 @@ def fetch_jaspar(
     return sorted(motifs, key=lambda m: m.id)
 
 
+def jaspar_families(release: str, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """JASPAR's TF family annotations of each matrix id (``MA0466.2``) of ``ids`` (a dimer's
+    two families, once each; none where the release gives none)."""
+    wanted = set(ids)
+    with _connect(release) as conn:
+        rows = conn.execute(
+            "SELECT m.BASE_ID || '.' || m.VERSION, a.VAL FROM MATRIX m "
+            "JOIN MATRIX_ANNOTATION a ON a.ID = m.ID WHERE a.TAG = 'family'"
+        ).fetchall()
+    families: dict[str, tuple[str, ...]] = {}
+    for matrix_id, value in rows:
+        if matrix_id in wanted:
+            names = [family.strip() for family in str(value).split("::") if family.strip()]
+            families[matrix_id] = tuple(dict.fromkeys([*families.get(matrix_id, ()), *names]))
+    return families
+
+
+def families_path(motif_db: str | os.PathLike) -> Path:
+    """Where the TF families of a motif database's MEME file are: ``X.meme`` -> ``X.families.tsv``."""
+    path = Path(motif_db)
+    return path.with_name(f"{path.stem}.families.tsv")
+
+
+def write_families(dest: str | os.PathLike, families: Mapping[str, Iterable[str]]) -> None:
+    """The families table: a row per matrix id and family."""
+    rows = [(matrix_id, family) for matrix_id, fams in families.items() for family in fams]
+    pd.DataFrame(rows, columns=FAMILY_COLUMNS).to_csv(dest, sep="\t", index=False)
+
+
+def read_families(motif_db: str | os.PathLike) -> dict[str, frozenset[str]]:
+    """Matrix id -> its TF families, from the table beside the database's MEME file (empty
+    where there is none, as for a MEME file given without one)."""
+    path = families_path(motif_db)
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path, sep="\t", dtype=str).dropna()
+    if list(table.columns) != FAMILY_COLUMNS:
+        raise InputError(f"expected the columns {FAMILY_COLUMNS}, found {list(table.columns)}",
+                         path=path, hint="rerun the export_motif_db rule to rewrite it")
+    return {matrix_id: frozenset(group["family"])
+            for matrix_id, group in table.groupby("matrix_id")}
+
+
 def export_jaspar(
     dest: str | os.PathLike,
     release: str = "JASPAR2024",
     collection: str = "CORE",
     taxon: str | None = "vertebrates",
 ) -> list[Motif]:
-    """Write a JASPAR collection to ``dest`` as a MEME file; returns the motifs written."""
+    """Write a JASPAR collection to ``dest`` as a MEME file, and its TF families beside it
+    (:func:`families_path`); returns the motifs written."""
     motifs = fetch_jaspar(release, collection, taxon)
     if not motifs:
         raise InputError(
             f"{release} has no {collection} motifs for taxon '{taxon}'", key="motif_db.taxon"
         )
     write_meme(dest, motifs)
+    write_families(families_path(dest), jaspar_families(release, (m.id for m in motifs)))
     return motifs
 
 
 def import_meme(src: str | os.PathLike, dest: str | os.PathLike) -> list[Motif]:
-    """Validate a user MEME file and rewrite it to ``dest`` in minimal format (background kept)."""
+    """Validate a user MEME file and rewrite it to ``dest`` in minimal format (background kept),
+    with an empty families table beside it."""
     motifs, background = read_meme_file(src)
     write_meme(dest, motifs, background)
+    write_families(families_path(dest), {})
     return motifs
 
 
 def write_database(spec: dict, dest: str | os.PathLike) -> list[Motif]:
-    """Write the config's ``motif_db`` as MEME at ``dest``: the user's ``meme`` file checked
-    and rewritten, or a JASPAR ``release``/``collection``/``taxon`` selection."""
+    """Write the config's ``motif_db`` as MEME at ``dest`` (and its families beside it): the
+    user's ``meme`` file checked and rewritten, or a JASPAR ``release``/``collection``/``taxon``
+    selection."""
     if "meme" in spec:
         motifs, source = import_meme(spec["meme"], dest), spec["meme"]
     else:

@@ -19,8 +19,8 @@ from matplotlib.ticker import MaxNLocator
 
 from ..io import save_figure
 from .meme import information_content, read_meme
-from .pfm import FilterPFMs, read_filter_table
 from .naming import read_names
+from .pfm import FilterPFMs, read_filter_table
 
 
 def ic_logo_frame(pfm: np.ndarray, first: int = 0) -> pd.DataFrame:

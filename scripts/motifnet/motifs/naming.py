@@ -25,12 +25,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..io import write_json, write_tsv
+from .database import read_families
 from .meme import Motif, read_meme
 from .pfm import read_filter_table
 from .scoring import (
     CALL_SETTINGS,
     NAME_COLUMNS,
     call_names,
+    family_truth,
     informative_queries,
     score_motifs,
     shuffled_controls,
@@ -86,8 +88,10 @@ def name_queries(queries: Sequence[Motif], groups: Mapping[str, Sequence[str]],
     named) with the config's ``tomtom`` ``settings`` and write the TomTom table.
 
     ``id_column`` names the query ids in the names table ("filter", "pattern"), ``unit`` the
-    counted queries in the scores ("filters", "patterns").
+    counted queries in the scores ("filters", "patterns"). With ground truth, the families
+    beside the database (:func:`~.database.read_families`) give the family-level match.
     """
+    relatives = family_truth(ground_truth, read_families(motif_db)) if ground_truth else {}
     kept, uniform = informative_queries(queries)
     if uniform:
         log.info("%d queries with only uniform columns not compared: %s", len(uniform),
@@ -100,10 +104,10 @@ def name_queries(queries: Sequence[Motif], groups: Mapping[str, Sequence[str]],
         members = set(ids)
         names, null = call_names(matches, null_matches, [m for m in kept if m.id in members],
                                  ids, settings["null_shuffles"], ground_truth=ground_truth,
-                                 id_column=id_column, **call)
+                                 relatives=relatives, id_column=id_column, **call)
         tables.append(names.assign(group=group))
         score = score_motifs(names, matches, null, call, ground_truth=ground_truth,
-                             id_column=id_column, unit=unit)
+                             relatives=relatives, id_column=id_column, unit=unit)
         scores[group] = score
         log.info("%s: %d of %d %s named (%d with E < %g); shuffled null: %.3f named, %.3f with "
                  "E < %g; engine %s, dist %s", group, score["n_named"], len(ids), unit,

@@ -34,6 +34,7 @@ def _fractions(score: dict) -> dict:
         "fraction_significant": score.get("fraction_significant"),
         "fraction_significant_shuffled": null.get("fraction_significant"),
         "fraction_ground_truth": truth.get("fraction"),
+        "fraction_ground_truth_family": truth.get("fraction_family"),
         "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
     }
 
@@ -82,6 +83,8 @@ def summary_row(dataset: str, arch: str, spec: dict, metrics: dict,
             **_fractions(score),
             "tfs_recovered": ",".join(score.get("ground_truth", {}).get("recovered", [])),
             "n_tfs_recovered": _count(score.get("ground_truth", {}).get("recovered")),
+            "n_tfs_recovered_family": _count(
+                score.get("ground_truth", {}).get("recovered_family")),
             "top_tfs": ",".join(f"{t['tf']}({t['filters']})" for t in score.get("top_tfs", [])[:5]),
             "filters_named_motifs": named_motifs(score.get("top_tfs", []), "filters"),
             "tomtom_engine": learned.get("engine"),
@@ -120,8 +123,8 @@ def _count(items: list | None) -> int | None:
 def attribution_columns(score: dict) -> dict:
     """The ``attribution_*`` columns of a model from its pattern scores (``patterns.json``):
     method, patterns found, fraction named (beside the shuffled null), TFs named, and with
-    ground truth the any-hit fraction, TFs recovered (best match; any significant hit; by a
-    pattern of the TF's own class), seqlet precision (beside chance) and recall, and the
+    ground truth the any-hit fraction, TFs recovered (best match; its JASPAR family; any
+    significant hit; by a pattern of the TF's own class), seqlet precision (beside chance) and recall, and the
     attribution maps' AUROC/AUPRC of motif vs background positions; the named motifs with
     their best E-values, overall and per class (the negative class of a binary task too, and
     patterns that lower a class's output marked), and a note where a class's set is small or
@@ -138,6 +141,7 @@ def attribution_columns(score: dict) -> dict:
         "attribution_tfs_named": score.get("n_tfs_named"),
         "attribution_fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
         "attribution_n_tfs_recovered": _count(truth.get("recovered")),
+        "attribution_n_tfs_recovered_family": _count(truth.get("recovered_family")),
         "attribution_n_tfs_recovered_any_hit": _count(truth.get("recovered_any_hit")),
         "attribution_n_tfs_recovered_own_class": _count(truth.get("recovered_by_own_class")),
         "attribution_tfs_recovered": ",".join(truth.get("recovered", [])) if truth else None,
@@ -169,6 +173,7 @@ def attention_columns(score: dict) -> dict:
         "attention_fraction_named_shuffled": score.get("null_shuffled", {}).get(
             "fraction_named"),
         "attention_n_tfs_recovered": _count(truth.get("recovered")),
+        "attention_n_tfs_recovered_family": _count(truth.get("recovered_family")),
         "attention_n_tfs_recovered_aligned": _count(truth.get("recovered_aligned")),
         "attention_n_tfs_recovered_own_class": _count(truth.get("recovered_by_own_class")),
         "attention_tfs_recovered": ",".join(truth.get("recovered", [])) if truth else None,
@@ -196,6 +201,7 @@ HTML_COLUMNS = {
     "fraction_named": "named",
     "fraction_named_shuffled": "named (shuffled null)",
     "fraction_ground_truth": "ground truth (best)",
+    "fraction_ground_truth_family": "ground truth (best, family)",
     "fraction_ground_truth_any_hit": "ground truth (any hit)",
     "top_tfs": "top named TFs",
     "filters_named_motifs": "named motifs (filters, best E)",

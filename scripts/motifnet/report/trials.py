@@ -49,7 +49,7 @@ PAPER_BESIDE = {"test_auroc": "paper_auroc",
                 "fraction_ground_truth_any_hit": "paper_fraction_ground_truth"}
 FRACTIONS = ("fraction_named", "fraction_named_shuffled", "fraction_significant",
              "fraction_significant_shuffled", "fraction_ground_truth",
-             "fraction_ground_truth_any_hit")
+             "fraction_ground_truth_family", "fraction_ground_truth_any_hit")
 
 
 def _mean_sd(values: pd.Series) -> str:
