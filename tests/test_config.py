@@ -77,7 +77,8 @@ def test_without_torch_the_models_layers_and_fallbacks_are_known():
 
 @pytest.mark.parametrize("configfile", ["config/config.yaml", "config/zoo.yaml",
                                         "config/koo_eddy.yaml",
-                                        "config/koo_eddy_subset.yaml", "config/search.yaml"])
+                                        "config/koo_eddy_subset.yaml", "config/search.yaml",
+                                        "config/attention_per_tf.yaml"])
 def test_parsing_the_workflow_imports_no_torch(tmp_path, configfile):
     """A dry run (and so every job's own parse) with a torch that fails when imported."""
     fake = tmp_path / "fake" / "torch"
