@@ -73,6 +73,11 @@ def test_named_call_and_ground_truth(jaspar):
                     "best_e_value": float(named_ctcf["e_value"].min())}
     truth = scores["ground_truth"]
     assert truth["n_filters"] == 4 and truth["fraction_any_hit"] >= truth["fraction"]
+    # the paper's count: significant hits to an embedded motif, named or not (none unnamed here)
+    significant = matches[matches["e_value"] < 0.1]
+    raw = {q for q, t in zip(significant["query"], significant["target_id"])
+           if t.split(".")[0] in KOO_GROUND_TRUTH.values()}
+    assert truth["fraction_significant"] == len(raw) / len(filters) >= truth["fraction_any_hit"]
     assert truth["recovered"] == ["CEBPB", "FOSL1", "SP1", "SRF"]
     assert len(truth["missing"]) == 8 and "YY1" in truth["missing"]
     json.dumps(scores)

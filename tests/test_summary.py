@@ -12,7 +12,8 @@ def layer_score(named: float, truth: float) -> dict:
             "fraction_significant": named, "null_shuffled": {"fraction_significant": 0.1,
                                                                 "fraction_named": 0.02},
             "ground_truth": {"fraction": truth, "fraction_family": truth + 0.05,
-                             "fraction_any_hit": truth + 0.1, "recovered": ["MAX", "SP1"],
+                             "fraction_any_hit": truth + 0.1, "fraction_significant": truth + 0.2,
+                             "recovered": ["MAX", "SP1"],
                              "recovered_family": ["CEBPB", "MAX", "SP1"]},
             "top_tfs": [{"tf": "MAX", "filters": 3}]}
 

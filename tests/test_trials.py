@@ -60,7 +60,7 @@ def test_trial_points_and_paper_values_feed_the_figure(tmp_path):
     assert (tmp_path / "trials.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_the_paper_stands_beside_best_match_any_hit_and_any_jaspar_and_caps_are_counted():
+def test_the_paper_stands_beside_its_own_counts_after_ours_and_caps_are_counted():
     rows = [row("cnn-4", seed, 0.95, {"conv1": layer_score(0.4, 0.1)}) for seed in (1, 2)]
     rows[0]["stopped"] = "stopped at the cap, still improving"
     rows[1]["stopped"] = "at the cap, plateaued"
@@ -68,7 +68,7 @@ def test_the_paper_stands_beside_best_match_any_hit_and_any_jaspar_and_caps_are_
     columns = list(table.columns)
     for ours, paper in (("test_auroc", "paper_auroc"),
                         ("fraction_significant", "paper_fraction_any_jaspar"),
-                        ("fraction_ground_truth_any_hit", "paper_fraction_ground_truth")):
+                        ("fraction_ground_truth_significant", "paper_fraction_ground_truth")):
         assert columns.index(paper) == columns.index(ours) + 1, (ours, columns)
     # best match, best match by family, any hit: side by side
     assert columns.index("fraction_ground_truth_any_hit") == \
@@ -76,6 +76,7 @@ def test_the_paper_stands_beside_best_match_any_hit_and_any_jaspar_and_caps_are_
         columns.index("fraction_ground_truth") + 2
     first = table.iloc[0]
     assert first["fraction_ground_truth_family"] == "0.150 +/- 0.000"
+    assert first["fraction_ground_truth_significant"] == "0.300 +/- 0.000"
     assert first["paper_fraction_any_jaspar"].startswith("<= 0.453")
     assert first["paper_fraction_ground_truth"].startswith("<= 0.127")
     assert first["fraction_ground_truth_any_hit"] == "0.200 +/- 0.000"

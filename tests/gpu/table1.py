@@ -45,6 +45,7 @@ SHOWN = {
     "fraction_ground_truth": "ground truth (best)",
     "fraction_ground_truth_family": "ground truth (best, family)",
     "fraction_ground_truth_any_hit": "ground truth (any hit)",
+    "fraction_ground_truth_significant": "ground truth (E < 0.1, no null)",
     "paper_fraction_ground_truth": "paper (ground truth)",
     "fraction_significant": "any JASPAR",
     "paper_fraction_any_jaspar": "paper (any JASPAR)",

@@ -257,6 +257,11 @@ def score_motifs(
             )
         }
         any_hit = {q for q, tf in truth_hits if tf is not None}
+        # Koo & Eddy's own count: a significant hit to an embedded motif, named or not
+        raw = matches[matches["e_value"].lt(settings["evalue_threshold"])
+                      & matches["query"].isin(names[id_column])]
+        raw_hits = {q for q, t, n in zip(raw["query"], raw["target_id"], raw["target_name"])
+                    if _ground_truth_tf(t, n, ground_truth) is not None}
         result["ground_truth"] = {
             "n_tfs": len(ground_truth),
             f"n_{unit}": len(hits),
@@ -264,6 +269,7 @@ def score_motifs(
             # Koo & Eddy's published code counts a filter when any of its significant hits is
             # a ground-truth motif (not only the best one); here among named queries.
             "fraction_any_hit": _fraction(len(any_hit), n_queries),
+            "fraction_significant": _fraction(len(raw_hits), n_queries),
             "recovered": sorted(per_tf.index),
             # TFs whose motif is among the significant hits of a named query
             "recovered_any_hit": sorted({tf for _, tf in truth_hits if tf is not None}),

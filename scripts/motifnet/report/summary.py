@@ -36,6 +36,8 @@ def _fractions(score: dict) -> dict:
         "fraction_ground_truth": truth.get("fraction"),
         "fraction_ground_truth_family": truth.get("fraction_family"),
         "fraction_ground_truth_any_hit": truth.get("fraction_any_hit"),
+        # Koo & Eddy's count: any significant hit to an embedded motif, named or not
+        "fraction_ground_truth_significant": truth.get("fraction_significant"),
     }
 
 
