@@ -165,6 +165,20 @@ def test_too_small_a_genome_says_how_many_it_could_give(genome):
     assert "lower negatives.ratio (this genome gave" in str(err.value)
 
 
+def test_positives_of_a_gc_content_no_window_has_are_named_with_the_fix(genome):
+    positives, peaks = peaks_on(genome, 300, seed=4)
+    # two all-GC positives: no 200-bp window of this genome is near GC 1.0, at any ratio
+    extreme = positives.head(2).assign(sequence="GC" * (LENGTH // 2))
+    positives = pd.concat([positives, extreme], ignore_index=True)
+    for ratio, missing in ((1, 2), (2, 4)):  # a lower or higher ratio: the same bin is short
+        with pytest.raises(InputError, match=r"missing after borrowing from other chromosomes "
+                           rf"and 2 GC bins either side: {missing} for GC 0\.99-1\.00\n") as err:
+            draw(genome, positives, peaks, ratio=ratio)
+        assert "raise negatives.gc_bin_width (now 0.01)" in str(err.value)
+    drawn = draw(genome, positives.iloc[:-2], peaks)  # without them the draw is complete
+    assert len(drawn.frame) == len(positives) - 2
+
+
 def test_too_n_rich_a_genome_is_an_error(tmp_path):
     rng = np.random.default_rng(0)
     seq = "".join(np.where(rng.random(50_000) < 0.7, "N", rng.choice(list("ACGT"), 50_000)))

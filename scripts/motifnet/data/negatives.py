@@ -188,7 +188,10 @@ def match_gc(positive_chrom: np.ndarray, positive_gc: np.ndarray, tiles: Tiles, 
     picked = np.concatenate(chosen) if chosen else np.array([], np.int64)
     record = {"asked": int(quota.sum()), "drawn": int(len(picked)), "candidates": len(tiles.gc),
               "same_chromosome_and_bin": same, "other_chromosome": other,
-              "neighbouring_bin": neighbour, "positives_without_gc": int((~valid).sum())}
+              "neighbouring_bin": neighbour, "positives_without_gc": int((~valid).sum()),
+              # [GC from, GC to, negatives missing] of the bins still short after borrowing
+              "short_gc": [[round(b * bin_width, 6), round(min((b + 1) * bin_width, 1.0), 6),
+                            int(n)] for b, n in sorted(short.items()) if n > 0]}
     return picked, record
 
 
@@ -250,16 +253,20 @@ def gc_matched(positives: pd.DataFrame, positive_gc: np.ndarray, *, fasta: str |
     picked, record = match_gc(positives["chrom"].to_numpy(object), positive_gc, tiles, ratio,
                               settings.gc_bin_width, rng)
     if record["drawn"] < record["asked"]:
+        short = record["short_gc"]
+        bins = ", ".join(f"{n} for GC {lo:.2f}-{hi:.2f}" for lo, hi, n in short[:5])
         raise InputError(
             f"the genome gives {record['drawn']} of the {record['asked']} GC-matched negatives "
             f"asked for ({len(tiles.gc)} windows of {length} bp lie outside the peaks +/- "
-            f"{exclude_flank} bp and the blacklist with at most {max_n_fraction:.0%} N)"
-            + short_genome(sizes, length),
+            f"{exclude_flank} bp and the blacklist with at most {max_n_fraction:.0%} N); "
+            f"missing after borrowing from other chromosomes and {MAX_BIN_SHIFT} GC bins either "
+            f"side: {bins}{', ...' if len(short) > 5 else ''}" + short_genome(sizes, length),
             key="peaks.negatives",
-            hint="lower negatives.ratio (this genome gave "
-            f"{_floor2(record['drawn'] / max(len(positives), 1))} per positive), lower "
-            "negatives.exclude_flank, raise negatives.max_n_fraction or "
-            "negatives.gc_bin_width, or use negatives: {kind: dinucleotide_shuffle}")
+            hint=f"raise negatives.gc_bin_width (now {settings.gc_bin_width}) where a few GC "
+            "contents have no window, lower negatives.ratio (this genome gave "
+            f"{_floor2(record['drawn'] / max(len(positives), 1))} per positive) where windows "
+            "run out, lower negatives.exclude_flank, raise negatives.max_n_fraction, or use "
+            "negatives: {kind: dinucleotide_shuffle}")
     picked = np.sort(picked)
     frame = pd.DataFrame({"chrom": tiles.chrom[picked], "start": tiles.start[picked]})
     frame["end"] = frame["start"] + length
