@@ -249,19 +249,18 @@ def score_motifs(
         hits = named["ground_truth"].dropna()
         per_tf = hits.value_counts()
         significant = matches[matches["e_value"].lt(settings["evalue_threshold"])
-                              & matches["query"].isin(named[id_column])]
-        truth_hits = {
-            (q, _ground_truth_tf(t, n, ground_truth))
+                              & matches["query"].isin(names[id_column])]
+        # (query, embedded TF) of every significant hit to an embedded motif, named or not
+        all_hits = {
+            (q, tf)
             for q, t, n in zip(
                 significant["query"], significant["target_id"], significant["target_name"]
             )
+            if (tf := _ground_truth_tf(t, n, ground_truth)) is not None
         }
-        any_hit = {q for q, tf in truth_hits if tf is not None}
-        # Koo & Eddy's own count: a significant hit to an embedded motif, named or not
-        raw = matches[matches["e_value"].lt(settings["evalue_threshold"])
-                      & matches["query"].isin(names[id_column])]
-        raw_hits = {q for q, t, n in zip(raw["query"], raw["target_id"], raw["target_name"])
-                    if _ground_truth_tf(t, n, ground_truth) is not None}
+        named_ids = set(named[id_column])
+        truth_hits = {(q, tf) for q, tf in all_hits if q in named_ids}
+        any_hit = {q for q, _ in truth_hits}
         result["ground_truth"] = {
             "n_tfs": len(ground_truth),
             f"n_{unit}": len(hits),
@@ -269,10 +268,11 @@ def score_motifs(
             # Koo & Eddy's published code counts a filter when any of its significant hits is
             # a ground-truth motif (not only the best one); here among named queries.
             "fraction_any_hit": _fraction(len(any_hit), n_queries),
-            "fraction_significant": _fraction(len(raw_hits), n_queries),
+            # Koo & Eddy's own count: a significant hit to an embedded motif, named or not
+            "fraction_significant": _fraction(len({q for q, _ in all_hits}), n_queries),
             "recovered": sorted(per_tf.index),
             # TFs whose motif is among the significant hits of a named query
-            "recovered_any_hit": sorted({tf for _, tf in truth_hits if tf is not None}),
+            "recovered_any_hit": sorted({tf for _, tf in truth_hits}),
             "missing": sorted(set(ground_truth) - set(per_tf.index)),
             f"{unit}_per_tf": {str(tf): int(n) for tf, n in per_tf.items()},
         }
