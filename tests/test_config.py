@@ -427,6 +427,8 @@ def test_koo_eddy_configs_train_by_the_papers_protocol_and_the_subset_keeps_it()
     assert cfg["patience"] >= cfg["epochs"]  # the lowest validation loss of all 100 epochs
     assert paper["motif_db"]["release"] == "JASPAR2016"
     assert paper["tomtom"]["evalue_threshold"] == 0.1
+    # PFMs as the paper's code aligned them (deepomics activation_pwm, 0.5 x the maximum)
+    assert paper["motifs"] == {"method": "filters", "mode": "weighted_sites", "threshold": 0.5}
     variants = {(a["params"]["variant"], a["params"].get("filters1", 30),
                  a["params"].get("activation", "relu")) for a in paper["architectures"].values()}
     assert len(variants) == 19 and len(paper["architectures"]) == 95

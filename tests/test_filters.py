@@ -109,6 +109,32 @@ def test_counts_equal_the_per_sequence_reference(mode):
     np.testing.assert_array_equal(result.nsites, expected.sum(axis=2)[:, 0])
 
 
+def test_weighted_sites_are_koo_and_eddys_published_alignment():
+    """weighted_sites counts what their code (deepomics activation_pwm) counts: every position
+    above the fraction of the filter's maximum, its window weighted by the activation, columns
+    beyond the ends adding nothing; the planted motif comes back at its offset."""
+    model = _planted_model(seed=3)
+    x, _ = _sequences(150, seed=4)
+    result = extract_pfms(model, x, mode="weighted_sites", threshold=0.5)
+    width, offset = model.layer_window("conv1")
+    with torch.no_grad():
+        act = model.eval().layer_activations(torch.tensor(x), "conv1").numpy()
+    expected = np.zeros_like(result.counts)
+    for f in range(act.shape[1]):
+        sites, positions = np.nonzero(act[:, f] > 0.5 * act[:, f].max())
+        assert result.nsites[f] == len(sites)
+        assert result.sequences[f] == len(set(sites))
+        for n, p in zip(sites, positions):
+            for j in range(width):
+                if 0 <= p - offset + j < LENGTH:
+                    expected[f, j] += act[n, f, p] * x[n, :, p - offset + j]
+    np.testing.assert_allclose(result.counts, expected, rtol=1e-5, atol=1e-6)
+    assert result.mode == "weighted_sites" and result.nsites[1] == 0
+    core = result.pfms()[0][PLANT_AT : PLANT_AT + len(CONSENSUS)]
+    assert "".join("ACGT"[i] for i in core.argmax(axis=1)) == CONSENSUS
+    assert (result.table()["coverage"] <= 1).all()
+
+
 def test_silent_filter_is_kept_and_flagged(tmp_path):
     model = _planted_model()
     x, _ = _sequences(200)

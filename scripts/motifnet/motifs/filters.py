@@ -2,9 +2,12 @@
 
 Per filter and sequence, the window behind the position of maximal activation is taken when that
 activation passes the selection (``threshold``: above a fraction of the filter's maximum over all
-sequences; ``top_n``: among the N strongest sequences). Windows cut by the sequence ends are
-dropped. An unknown base in a window counts as nothing, or as 0.25 of each base where the
-dataset encodes unknown bases as uniform columns (``encoding.unknown``).
+sequences, as the paper's Methods describe it; ``top_n``: among the N strongest sequences).
+Windows cut by the sequence ends are dropped. ``weighted_sites`` is the alignment of Koo & Eddy's
+published code (deepomics ``activation_pwm``), which made their tables: every position above the
+fraction of the filter's maximum adds its window weighted by its activation, and window columns
+beyond the sequence ends add nothing. An unknown base in a window counts as nothing, or as 0.25 of
+each base where the dataset encodes unknown bases as uniform columns (``encoding.unknown``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn.functional as F
 
 from ..data.encoded import load_split
 from ..errors import InputError
@@ -27,9 +31,11 @@ from .pfm import TABLE_COLUMNS, FilterPFMs
 
 log = logging.getLogger(__name__)
 
-MODES = ("threshold", "top_n")
+MODES = ("threshold", "top_n", "weighted_sites")
 # Pairs (sequence, filter) counted per bincount call; bounds memory to ~ this x width x 8 bytes.
 _CHUNK_PAIRS = 200_000
+# Sequences per weighted_sites step; its windows take ~ this x 16 x length x width bytes.
+_SITES_BATCH = 128
 
 
 def extract_pfms(
@@ -62,6 +68,11 @@ def extract_pfms(
     start = position - offset
     complete = (start >= 0) & (start + width <= x.shape[-1])
     filter_max = best.max(axis=0)
+    if mode == "weighted_sites":
+        counts, nsites, sequences = weighted_site_counts(model, x, layer, threshold * filter_max)
+        return FilterPFMs(layer=layer, counts=counts, nsites=nsites,
+                          max_activation=filter_max.astype(np.float64),
+                          n_sequences=int(x.shape[0]), mode=mode, sequences=sequences)
     candidate = complete & (best > 0)
     if mode == "threshold":
         keep = candidate & (best > threshold * filter_max)
@@ -96,6 +107,41 @@ def max_activations(
     finally:
         model.train(was_training)
     return np.concatenate(values), np.concatenate(positions)
+
+
+def weighted_site_counts(model: torch.nn.Module, x: np.ndarray, layer: str,
+                         floor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Koo & Eddy's published alignment: every position whose activation exceeds its filter's
+    ``floor`` (F,) adds the window under it, weighted by the activation; columns beyond the
+    sequence ends add nothing (an unknown base adds what its one-hot column holds).
+
+    Returns (F, width, 4) weighted base counts, (F,) sites and (F,) sequences with a site.
+    """
+    width, offset = model.layer_window(layer)
+    device = next(model.parameters()).device
+    floor_t = torch.as_tensor(floor, dtype=torch.float32, device=device)[None, :, None]
+    counts = torch.zeros((len(floor), width, 4), dtype=torch.float64, device=device)
+    sites = torch.zeros(len(floor), dtype=torch.int64, device=device)
+    sequences = torch.zeros(len(floor), dtype=torch.int64, device=device)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            for i in range(0, len(x), _SITES_BATCH):
+                batch = torch.as_tensor(x[i : i + _SITES_BATCH], dtype=torch.float32,
+                                        device=device)
+                activation = model.layer_activations(batch, layer)  # (B, F, P)
+                above = activation > floor_t
+                weight = torch.where(above, activation, 0.0)
+                # Padded so that the window of position p starts at padded column p.
+                padded = F.pad(batch, (offset, width))
+                windows = padded.unfold(2, width, 1)[:, :, : activation.shape[-1]]
+                counts += torch.einsum("bfp,bcpw->fwc", weight, windows).double()
+                sites += above.sum(dim=(0, 2))
+                sequences += above.any(dim=2).sum(dim=0)
+    finally:
+        model.train(was_training)
+    return counts.cpu().numpy(), sites.cpu().numpy(), sequences.cpu().numpy()
 
 
 def base_codes(x: np.ndarray) -> np.ndarray:

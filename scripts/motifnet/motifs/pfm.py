@@ -45,6 +45,11 @@ class FilterPFMs:
     max_activation: np.ndarray  # (F,) maximum activation over all sequences
     n_sequences: int
     mode: str
+    sequences: np.ndarray | None = None  # (F,) sequences with a counted window; None: nsites
+
+    def __post_init__(self) -> None:
+        if self.sequences is None:
+            self.sequences = self.nsites
 
     @property
     def n_filters(self) -> int:
@@ -84,7 +89,8 @@ class FilterPFMs:
 
     def table(self, min_sites: int = 1, trim_ic: float | None = None,
               pad: int = 3) -> pd.DataFrame:
-        """``filters.tsv``: one row per filter with nsites, coverage, information (bits), max
+        """``filters.tsv``: one row per filter with nsites (windows counted), coverage (fraction
+        of sequences with a counted window), information (bits), max
         activation, a flag, and the query's columns in the PFM (``query_start``,
         ``query_end``; empty for no query, see :meth:`query_windows`)."""
         windows = self.query_windows(min_sites, trim_ic, pad)
@@ -93,7 +99,7 @@ class FilterPFMs:
                 "filter": np.arange(self.n_filters),
                 "id": self.ids(),
                 "nsites": self.nsites.astype(np.int64),
-                "coverage": self.nsites / max(self.n_sequences, 1),
+                "coverage": self.sequences / max(self.n_sequences, 1),
                 "ic_bits": information_content(self.pfms()).sum(axis=-1),
                 "max_activation": self.max_activation,
                 "flag": np.where(self.nsites == 0, "never_fires", ""),
@@ -116,6 +122,7 @@ class FilterPFMs:
                 layer=self.layer,
                 counts=self.counts,
                 nsites=self.nsites,
+                sequences=self.sequences,
                 max_activation=self.max_activation,
                 n_sequences=self.n_sequences,
                 mode=self.mode,
@@ -131,6 +138,7 @@ class FilterPFMs:
                 max_activation=data["max_activation"],
                 n_sequences=int(data["n_sequences"]),
                 mode=str(data["mode"]),
+                sequences=data.get("sequences"),
             )
 
 
