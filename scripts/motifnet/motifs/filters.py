@@ -63,16 +63,16 @@ def extract_pfms(
         raise ValueError(f"x must have shape (N, 4, L), got {x.shape}")
     if len(x) == 0:
         raise InputError("no sequences to align filter windows on", key="motifs.split")
-    width, offset = model.layer_window(layer)
     best, position = max_activations(model, x, layer, batch_size)
-    start = position - offset
-    complete = (start >= 0) & (start + width <= x.shape[-1])
     filter_max = best.max(axis=0)
     if mode == "weighted_sites":
         counts, nsites, sequences = weighted_site_counts(model, x, layer, threshold * filter_max)
         return FilterPFMs(layer=layer, counts=counts, nsites=nsites,
                           max_activation=filter_max.astype(np.float64),
                           n_sequences=int(x.shape[0]), mode=mode, sequences=sequences)
+    width, offset = model.layer_window(layer)
+    start = position - offset
+    complete = (start >= 0) & (start + width <= x.shape[-1])
     candidate = complete & (best > 0)
     if mode == "threshold":
         keep = candidate & (best > threshold * filter_max)
