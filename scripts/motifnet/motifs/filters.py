@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,23 +90,31 @@ def extract_pfms(
     )
 
 
-def max_activations(
-    model: torch.nn.Module, x: np.ndarray, layer: str, batch_size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per sequence and filter: maximal activation (N, F) and its position (N, F), in eval mode."""
+def activation_batches(model: torch.nn.Module, x: np.ndarray, layer: str,
+                       batch_size: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """(inputs (B, 4, L), activations of ``layer`` (B, F, P)) per batch of ``x``, in eval mode
+    without autograd; the model's training mode is restored afterwards."""
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
-    values, positions = [], []
     try:
         with torch.inference_mode():
             for i in range(0, len(x), batch_size):
                 batch = torch.as_tensor(x[i : i + batch_size], dtype=torch.float32, device=device)
-                value, position = model.layer_activations(batch, layer).max(dim=-1)
-                values.append(value.cpu().numpy())
-                positions.append(position.cpu().numpy())
+                yield batch, model.layer_activations(batch, layer)
     finally:
         model.train(was_training)
+
+
+def max_activations(
+    model: torch.nn.Module, x: np.ndarray, layer: str, batch_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per sequence and filter: maximal activation (N, F) and its position (N, F), in eval mode."""
+    values, positions = [], []
+    for _, activation in activation_batches(model, x, layer, batch_size):
+        value, position = activation.max(dim=-1)
+        values.append(value.cpu().numpy())
+        positions.append(position.cpu().numpy())
     return np.concatenate(values), np.concatenate(positions)
 
 
@@ -123,24 +132,14 @@ def weighted_site_counts(model: torch.nn.Module, x: np.ndarray, layer: str,
     counts = torch.zeros((len(floor), width, 4), dtype=torch.float64, device=device)
     sites = torch.zeros(len(floor), dtype=torch.int64, device=device)
     sequences = torch.zeros(len(floor), dtype=torch.int64, device=device)
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.inference_mode():
-            for i in range(0, len(x), _SITES_BATCH):
-                batch = torch.as_tensor(x[i : i + _SITES_BATCH], dtype=torch.float32,
-                                        device=device)
-                activation = model.layer_activations(batch, layer)  # (B, F, P)
-                above = activation > floor_t
-                weight = torch.where(above, activation, 0.0)
-                # Padded so that the window of position p starts at padded column p.
-                padded = F.pad(batch, (offset, width))
-                windows = padded.unfold(2, width, 1)[:, :, : activation.shape[-1]]
-                counts += torch.einsum("bfp,bcpw->fwc", weight, windows).double()
-                sites += above.sum(dim=(0, 2))
-                sequences += above.any(dim=2).sum(dim=0)
-    finally:
-        model.train(was_training)
+    for batch, activation in activation_batches(model, x, layer, _SITES_BATCH):
+        above = activation > floor_t
+        weight = torch.where(above, activation, 0.0)
+        # Padded so that the window of position p starts at padded column p.
+        windows = F.pad(batch, (offset, width)).unfold(2, width, 1)[:, :, : activation.shape[-1]]
+        counts += torch.einsum("bfp,bcpw->fwc", weight, windows).double()
+        sites += above.sum(dim=(0, 2))
+        sequences += above.any(dim=2).sum(dim=0)
     return counts.cpu().numpy(), sites.cpu().numpy(), sequences.cpu().numpy()
 
 
